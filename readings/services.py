@@ -1,0 +1,286 @@
+"""Writes for readings, statuses, highlights, glossary terms and notes. Each validates first
+and runs in one transaction, so bad input names the field and stores nothing."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from readings.models import (
+    Author,
+    GlossaryTerm,
+    Highlight,
+    Note,
+    Reading,
+    ReadingAuthor,
+    ReadingStatus,
+    Tag,
+    TermName,
+    TermRevision,
+    fold_name,
+)
+from tracker.markdown import render_markdown
+from tracker.validation import only_fields, save_validated
+
+READING_FIELDS = {
+    "kind",
+    "url",
+    "year",
+    "published_on",
+    "source",
+    "duration",
+    "arxiv_id",
+    "doi",
+    "isbn",
+    "summary",
+}
+
+
+def unique_slug(model, text: str, *, max_length: int = 100, exclude_pk=None) -> str:
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, suffix = base, 2
+    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+# Readings
+
+
+@transaction.atomic
+def reading_create(
+    *,
+    title: str,
+    authors: Iterable[tuple[str, str]] = (),
+    tags: Iterable[str] = (),
+    added_by: User | None = None,
+    slug: str = "",
+    **fields: Any,
+) -> Reading:
+    """authors are (given name, family name) pairs, in order."""
+    reading = Reading(
+        title=title,
+        slug=slug or unique_slug(Reading, title),
+        added_by=added_by,
+        **only_fields(fields, READING_FIELDS),
+    )
+    reading.summary_html = render_markdown(reading.summary)
+    save_validated(reading)
+    reading_set_authors(reading=reading, authors=authors)
+    reading_set_tags(reading=reading, tags=tags)
+    return reading
+
+
+@transaction.atomic
+def reading_update(
+    *,
+    reading: Reading,
+    authors: Iterable[tuple[str, str]] | None = None,
+    tags: Iterable[str] | None = None,
+    **fields: Any,
+) -> Reading:
+    for name, value in only_fields(fields, READING_FIELDS | {"title"}).items():
+        setattr(reading, name, value)
+    reading.summary_html = render_markdown(reading.summary)
+    save_validated(reading)
+    if authors is not None:
+        reading_set_authors(reading=reading, authors=authors)
+    if tags is not None:
+        reading_set_tags(reading=reading, tags=tags)
+    return reading
+
+
+def reading_set_authors(*, reading: Reading, authors: Iterable[tuple[str, str]]) -> None:
+    reading.authorships.all().delete()
+    for position, (given_name, family_name) in enumerate(authors):
+        if not family_name.strip():
+            raise ValidationError({"authors": "Every author needs a family name."})
+        author, _ = Author.objects.get_or_create(
+            given_name=given_name.strip(), family_name=family_name.strip()
+        )
+        ReadingAuthor.objects.create(reading=reading, author=author, position=position)
+
+
+def reading_set_tags(*, reading: Reading, tags: Iterable[str]) -> None:
+    tag_objects = []
+    for name in {" ".join(t.split()).lower() for t in tags if t.strip()}:
+        tag, _ = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+        tag_objects.append(tag)
+    reading.tags.set(tag_objects)
+
+
+def reading_status_set(*, user: User, reading: Reading, status: str) -> ReadingStatus:
+    """Sets the user's status; finishing stamps the time, leaving 'read' clears it."""
+    record = ReadingStatus.objects.filter(user=user, reading=reading).first() or ReadingStatus(
+        user=user, reading=reading
+    )
+    if status == ReadingStatus.Status.READ and record.status != status:
+        record.finished_at = timezone.now()
+    elif status != ReadingStatus.Status.READ:
+        record.finished_at = None
+    record.status = status
+    return save_validated(record)
+
+
+# Highlights and notes
+
+
+def highlight_save(
+    *,
+    author: User,
+    reading: Reading,
+    phrase: str,
+    comment: str = "",
+    visibility: str = "private",
+    highlight: Highlight | None = None,
+) -> Highlight:
+    highlight = highlight or Highlight(author=author, reading=reading)
+    highlight.phrase = " ".join(phrase.split())
+    highlight.comment = comment
+    highlight.comment_html = render_markdown(comment)
+    highlight.visibility = visibility
+    return save_validated(highlight)
+
+
+def note_save(
+    *,
+    author: User,
+    body: str,
+    visibility: str = "private",
+    session=None,
+    reading: Reading | None = None,
+    term: GlossaryTerm | None = None,
+    note: Note | None = None,
+) -> Note:
+    """Creates a note on exactly one target, or updates `note` (whose target stays)."""
+    if note is None:
+        note = Note(author=author, session=session, reading=reading, term=term)
+    note.body = body
+    note.body_html = render_markdown(body)
+    note.visibility = visibility
+    return save_validated(note)
+
+
+# Glossary
+
+
+@transaction.atomic
+def term_create(
+    *,
+    name: str,
+    definition: str,
+    author: User | None,
+    level: int = GlossaryTerm.Level.CONCEPT,
+    aliases: Iterable[str] = (),
+    related: Iterable[GlossaryTerm] = (),
+    slug: str = "",
+    summary: str = "Created",
+) -> GlossaryTerm:
+    term = GlossaryTerm(
+        name=" ".join(name.split()),
+        slug=slug or unique_slug(GlossaryTerm, name),
+        level=level,
+        definition=definition,
+    )
+    term.definition_html = render_markdown(definition)
+    save_validated(term)
+    _set_names(term, list(aliases))
+    term.related.set(related)
+    _record_revision(term, author=author, summary=summary)
+    return term
+
+
+@transaction.atomic
+def term_update(
+    *,
+    term: GlossaryTerm,
+    author: User | None,
+    summary: str = "",
+    name: str | None = None,
+    definition: str | None = None,
+    level: int | None = None,
+    aliases: Iterable[str] | None = None,
+    related: Iterable[GlossaryTerm] | None = None,
+) -> GlossaryTerm:
+    """Applies the given changes and records them as a new revision (none if nothing changed)."""
+    GlossaryTerm.objects.select_for_update().filter(pk=term.pk).first()
+    before = _snapshot(term)
+    if name is not None:
+        term.name = " ".join(name.split())
+    if definition is not None:
+        term.definition = definition
+    if level is not None:
+        term.level = level
+    term.definition_html = render_markdown(term.definition)
+    save_validated(term)
+    _set_names(term, list(aliases) if aliases is not None else _alias_names(term))
+    if related is not None:
+        term.related.set(related)
+    if _snapshot(term) != before:
+        _record_revision(term, author=author, summary=summary or "Edited")
+    return term
+
+
+@transaction.atomic
+def term_revert(*, term: GlossaryTerm, revision_number: int, author: User | None) -> GlossaryTerm:
+    """Brings back the term as it was at that revision, as a new revision."""
+    old = term.revisions.filter(number=revision_number).first()
+    if old is None:
+        raise ValidationError({"revision": f"Revision {revision_number} does not exist."})
+    related = GlossaryTerm.objects.filter(slug__in=old.related_slugs).exclude(pk=term.pk)
+    return term_update(
+        term=term,
+        author=author,
+        summary=f"Reverted to revision {revision_number}",
+        name=old.name,
+        definition=old.definition,
+        level=old.level,
+        aliases=old.aliases,
+        related=related,
+    )
+
+
+def _set_names(term: GlossaryTerm, aliases: list[str]) -> None:
+    """Stores the term's own name and its aliases; any clash, in any case, names the field."""
+    wanted = [" ".join(a.split()) for a in aliases if a.strip()]
+    folded_own = fold_name(term.name)
+    seen = {folded_own}
+    for alias in wanted:
+        if fold_name(alias) in seen:
+            raise ValidationError({"aliases": f"“{alias}” is given twice."})
+        seen.add(fold_name(alias))
+    clashes = TermName.objects.filter(folded__in=seen).exclude(term=term).select_related("term")
+    for clash in clashes:
+        field = "name" if clash.folded == folded_own else "aliases"
+        raise ValidationError({field: f"“{clash.name}” is already a name of “{clash.term.name}”."})
+    term.names.all().delete()
+    TermName.objects.create(term=term, name=term.name, is_primary=True)
+    for alias in wanted:
+        TermName.objects.create(term=term, name=alias)
+
+
+def _alias_names(term: GlossaryTerm) -> list[str]:
+    # A fresh query: a prefetched `names` would be stale after _set_names.
+    return list(term.names.filter(is_primary=False).values_list("name", flat=True))
+
+
+def _snapshot(term: GlossaryTerm) -> dict[str, Any]:
+    return {
+        "name": term.name,
+        "level": term.level,
+        "definition": term.definition,
+        "aliases": sorted(_alias_names(term)),
+        "related_slugs": sorted(term.related.values_list("slug", flat=True)),
+    }
+
+
+def _record_revision(term: GlossaryTerm, *, author: User | None, summary: str) -> TermRevision:
+    last = term.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    snapshot = _snapshot(term)
+    return TermRevision.objects.create(
+        term=term, number=last + 1, author=author, summary=summary[:200], **snapshot
+    )

@@ -1,0 +1,91 @@
+from django.contrib import admin
+
+from sessions.models import (
+    AgendaItem,
+    Attendance,
+    Course,
+    Membership,
+    Reflection,
+    Session,
+    SessionReading,
+    Speaker,
+)
+from tracker.markdown import render_markdown
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "kind", "visibility", "time_zone", "created_at"]
+    list_filter = ["kind", "visibility"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.description_html = render_markdown(obj.description)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "course", "role", "joined_at"]
+    list_filter = ["role", "course"]
+    search_fields = ["user__username", "course__title"]
+    list_select_related = ["user", "course"]
+
+
+class SpeakerInline(admin.TabularInline):
+    model = Speaker
+    extra = 0
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class SessionReadingInline(admin.TabularInline):
+    model = SessionReading
+    extra = 0
+    autocomplete_fields = ["reading"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "number", "starts_at", "status"]
+    list_filter = ["status", "course"]
+    search_fields = ["title", "abstract", "course__title", "speakers__name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["course"]
+    inlines = [SpeakerInline, AgendaItemInline, SessionReadingInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.abstract_html = render_markdown(obj.abstract)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["user", "session", "recorded_at"]
+    list_filter = ["session__course"]
+    search_fields = ["user__username", "session__title"]
+    list_select_related = ["user", "session__course"]
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(admin.ModelAdmin):
+    list_display = ["author", "session", "covers_until", "visibility", "updated_at"]
+    list_filter = ["visibility", "session__course"]
+    search_fields = ["author__username", "body", "session__title"]
+    list_select_related = ["author", "session__course", "covers_until"]
+    raw_id_fields = ["session", "covers_until"]
+
+    def save_model(self, request, obj, form, change):
+        obj.body_html = render_markdown(obj.body)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,163 @@
+"""Writes for courses, sessions, attendance and reflections. Each runs in one transaction and
+validates first, so bad input raises a ValidationError naming the field and stores nothing."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from sessions.models import (
+    AgendaItem,
+    Attendance,
+    Course,
+    Membership,
+    Reflection,
+    Session,
+    SessionReading,
+    Speaker,
+)
+from tracker.markdown import render_markdown
+from tracker.validation import only_fields, save_validated
+
+COURSE_FIELDS = {
+    "title",
+    "kind",
+    "description",
+    "time_zone",
+    "default_location",
+    "online_url",
+    "online_passcode",
+    "visibility",
+}
+SESSION_FIELDS = {
+    "title",
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_url",
+    "abstract",
+    "recording_url",
+    "status",
+    "ical_uid",
+}
+
+
+@transaction.atomic
+def course_create(*, slug: str, title: str, organizer: User | None = None, **fields: Any) -> Course:
+    course = Course(slug=slug, title=title, **only_fields(fields, COURSE_FIELDS))
+    course.description_html = render_markdown(course.description)
+    save_validated(course)
+    if organizer is not None:
+        membership_set(course=course, user=organizer, role=Membership.Role.ORGANIZER)
+    return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, **fields: Any) -> Course:
+    for name, value in only_fields(fields, COURSE_FIELDS).items():
+        setattr(course, name, value)
+    course.description_html = render_markdown(course.description)
+    return save_validated(course)
+
+
+def membership_set(*, course: Course, user: User, role: str = Membership.Role.MEMBER) -> Membership:
+    membership, _ = Membership.objects.get_or_create(course=course, user=user)
+    if membership.role != role:
+        membership.role = role
+        save_validated(membership)
+    return membership
+
+
+@transaction.atomic
+def session_create(
+    *,
+    course: Course,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    number: int | None = None,
+    speakers: Iterable[dict] = (),
+    agenda: Iterable[dict] = (),
+    readings: Iterable[dict] = (),
+    **fields: Any,
+) -> Session:
+    """A session with its speakers, agenda and readings, all or nothing.
+
+    Left out, the number is the next after the course's highest (Session.save); the course row
+    is locked meanwhile, so two organizers adding sessions at once do not pick the same one.
+    """
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    session = Session(
+        course=course,
+        number=number,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        **only_fields(fields, SESSION_FIELDS),
+    )
+    session.abstract_html = render_markdown(session.abstract)
+    save_validated(session)
+    _replace_children(session, speakers=speakers, agenda=agenda, readings=readings)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: Session,
+    speakers: Iterable[dict] | None = None,
+    agenda: Iterable[dict] | None = None,
+    readings: Iterable[dict] | None = None,
+    **fields: Any,
+) -> Session:
+    """Changes the given fields; a given list of speakers, agenda or readings replaces the old."""
+    for name, value in only_fields(fields, SESSION_FIELDS | {"number"}).items():
+        setattr(session, name, value)
+    session.abstract_html = render_markdown(session.abstract)
+    save_validated(session)
+    _replace_children(session, speakers=speakers, agenda=agenda, readings=readings)
+    return session
+
+
+def _replace_children(session: Session, *, speakers, agenda, readings) -> None:
+    if speakers is not None:
+        session.speakers.all().delete()
+        for position, speaker in enumerate(speakers):
+            save_validated(Speaker(session=session, position=position, **speaker))
+    if agenda is not None:
+        session.agenda_items.all().delete()
+        for position, item in enumerate(agenda):
+            save_validated(AgendaItem(session=session, position=position, **item))
+    if readings is not None:
+        session.session_readings.all().delete()
+        for position, attached in enumerate(readings):
+            save_validated(SessionReading(session=session, position=position, **attached))
+
+
+def attendance_mark(*, user: User, session: Session, attended: bool = True) -> None:
+    if attended:
+        Attendance.objects.get_or_create(user=user, session=session)
+    else:
+        Attendance.objects.filter(user=user, session=session).delete()
+
+
+@transaction.atomic
+def reflection_save(
+    *,
+    author: User,
+    session: Session,
+    body: str,
+    visibility: str,
+    covers_until: Session | None = None,
+) -> Reflection:
+    """Create or update the author's reflection on the session; renders its markdown once."""
+    reflection = Reflection.objects.filter(author=author, session=session).first() or Reflection(
+        author=author, session=session
+    )
+    reflection.body = body
+    reflection.visibility = visibility
+    reflection.covers_until = covers_until
+    reflection.body_html = render_markdown(body)
+    return save_validated(reflection)

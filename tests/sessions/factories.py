@@ -1,0 +1,60 @@
+from datetime import UTC, datetime, timedelta
+
+import factory
+from django.contrib.auth.models import User
+
+from sessions.models import Course, Membership, Reflection, Session
+from tracker.markdown import render_markdown
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+    time_zone = "Australia/Sydney"
+    visibility = "members"
+    online_url = "https://meet.example.org/secret-room"
+    online_passcode = "314159"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
+    role = "member"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Session title {n}")
+    starts_at = factory.Sequence(lambda n: datetime(2024, 3, 1, 9, tzinfo=UTC) + timedelta(days=n))
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=1))
+    abstract = "An abstract."
+    abstract_html = factory.LazyAttribute(lambda s: render_markdown(s.abstract))
+
+
+class ReflectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reflection
+
+    author = factory.SubFactory(UserFactory)
+    session = factory.SubFactory(SessionFactory)
+    body = factory.Sequence(lambda n: f"Reflection text {n}")
+    body_html = factory.LazyAttribute(lambda r: render_markdown(r.body))
+    visibility = "private"

@@ -1,0 +1,42 @@
+"""System checks: `manage.py check --deploy` warns when production runs on a development default."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def development_defaults_in_production(app_configs, **kwargs):
+    warnings = []
+    if settings.DEVELOPMENT:
+        warnings.append(
+            Warning(
+                "TRACKER_ENV is 'development'.",
+                hint="Set TRACKER_ENV=production for a deployment.",
+                id="tracker.W001",
+            )
+        )
+    if settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+        warnings.append(
+            Warning(
+                "SECRET_KEY is the development default.",
+                hint="Set SECRET_KEY to a long random value.",
+                id="tracker.W002",
+            )
+        )
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        warnings.append(
+            Warning(
+                "The database is SQLite, the development default.",
+                hint="Set DATABASE_URL to a postgres:// URL.",
+                id="tracker.W003",
+            )
+        )
+    if settings.CELERY_BROKER_URL == settings.CELERY_DEFAULT_BROKER_URL:
+        warnings.append(
+            Warning(
+                "The Celery broker is the embedded SQLite one, the development default.",
+                hint="Set CELERY_BROKER_URL to a redis:// or amqp:// URL.",
+                id="tracker.W004",
+            )
+        )
+    return warnings
