@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 # A CPU build of torch lies in /opt/wheels on our machines; elsewhere pip takes it from the index.
+# `make run` and `make test` use the development defaults (SQLite, embedded broker).
+export TRACKER_ENV ?= development
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
 .PHONY: venv run test lint format lock worker web demo bench
