@@ -1,10 +1,12 @@
 """Checks on the project itself: migrations match the models, and deploy checks warn."""
 
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
+
+from tracker.checks import development_default_warnings
 
 
 @pytest.mark.django_db
@@ -16,21 +18,34 @@ def test_models_have_no_missing_migrations():
         pytest.fail(f"Missing migrations:\n{out.getvalue()} ({exit_})")
 
 
-def test_deploy_check_warns_about_development_defaults():
-    from tracker.checks import development_defaults_in_production
+def _settings(**overrides):
+    values = {
+        "DEVELOPMENT": False,
+        "SECRET_KEY": "a-real-secret-" + "x" * 40,
+        "DEV_SECRET_KEY": "dev",
+        "DATABASES": {"default": {"ENGINE": "django.db.backends.postgresql"}},
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CELERY_DEFAULT_BROKER_URL": "sqla+sqlite:///broker.sqlite3",
+    }
+    return SimpleNamespace(**(values | overrides))
 
-    with override_settings(DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3"}}):
-        ids = {w.id for w in development_defaults_in_production(None)}
-    assert {"tracker.W003"} <= ids
+
+def test_deploy_check_warns_about_each_development_default():
+    warnings = development_default_warnings(
+        _settings(
+            DEVELOPMENT=True,
+            SECRET_KEY="dev",
+            DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3"}},
+            CELERY_BROKER_URL="sqla+sqlite:///broker.sqlite3",
+        )
+    )
+    assert [w.id for w in warnings] == [
+        "tracker.W001",
+        "tracker.W002",
+        "tracker.W003",
+        "tracker.W004",
+    ]
 
 
 def test_deploy_check_is_quiet_on_production_settings():
-    from tracker.checks import development_defaults_in_production
-
-    with override_settings(
-        DEVELOPMENT=False,
-        SECRET_KEY="a-real-secret-" + "x" * 40,
-        DATABASES={"default": {"ENGINE": "django.db.backends.postgresql"}},
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
-    ):
-        assert development_defaults_in_production(None) == []
+    assert development_default_warnings(_settings()) == []

@@ -6,6 +6,11 @@ from django.core.checks import Tags, Warning, register
 
 @register(Tags.security, deploy=True)
 def development_defaults_in_production(app_configs, **kwargs):
+    return development_default_warnings(settings)
+
+
+def development_default_warnings(settings) -> list[Warning]:
+    """The development defaults still in force in these settings (any object with the names)."""
     warnings = []
     if settings.DEVELOPMENT:
         warnings.append(
