@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import yaml
+
+COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+SERVICES = {"postgres", "redis", "web", "worker", "gpu-worker", "beat", "flower"}
+
+
+def _compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def test_the_compose_file_names_every_service_with_a_health_check():
+    services = _compose()["services"]
+    assert set(services) == SERVICES
+    for name, service in services.items():
+        assert "healthcheck" in service, name
+
+
+def test_gpu_worker_and_flower_are_optional_profiles_and_the_gpu_is_reserved():
+    services = _compose()["services"]
+    assert services["gpu-worker"]["profiles"] == ["gpu"]
+    assert services["flower"]["profiles"] == ["flower"]
+    devices = services["gpu-worker"]["deploy"]["resources"]["reservations"]["devices"]
+    assert devices[0]["driver"] == "nvidia" and "gpu" in devices[0]["capabilities"]
+    assert "-Q" in services["gpu-worker"]["command"] and "gpu" in services["gpu-worker"]["command"]
+    assert services["worker"]["command"][services["worker"]["command"].index("-Q") + 1] == "cpu"
+
+
+def test_app_services_share_one_image_and_take_settings_from_env_file():
+    services = _compose()["services"]
+    for name in ("web", "worker", "gpu-worker", "beat"):
+        assert services[name]["image"] == "tracker:latest"
+        assert services[name]["env_file"] == ".env"
+    assert "migrate" in " ".join(services["web"]["command"])
+    assert set(_compose()["volumes"]) >= {"data", "postgres"}
