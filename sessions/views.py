@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from readings import selectors as reading_selectors
 from readings import services as reading_services
+from readings.models import ReadingStatus
 from sessions import selectors, services
 from sessions.forms import NoteForm, ReflectionForm, SessionForm
 from sessions.models import Session
@@ -110,6 +111,7 @@ def session_detail(request, slug, number):
         "readings": reading_selectors.session_readings_with_status(user, session=session),
         "notes": reading_selectors.notes_on(user, session=session),
         "draft_key": _draft_key(session),
+        "statuses": ReadingStatus.Status.choices,
     }
     reflections = selectors.reflections_covering(user, session=session)
     if user.is_authenticated:
