@@ -21,7 +21,7 @@ def split_author(line: str) -> tuple[str, str]:
 class ReadingForm(forms.Form):
     title = forms.CharField(max_length=300)
     kind = forms.ChoiceField(choices=Reading.Kind.choices, initial=Reading.Kind.PAPER)
-    url = forms.URLField(max_length=500, required=False, label="Link")
+    url = forms.URLField(assume_scheme="https", max_length=500, required=False, label="Link")
     authors = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

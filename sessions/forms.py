@@ -78,9 +78,15 @@ class SessionForm(forms.Form):
     status = forms.ChoiceField(choices=Session.Status.choices, initial=Session.Status.SCHEDULED)
     location = forms.CharField(max_length=200, required=False)
     online_url = forms.URLField(
-        max_length=500, required=False, label="Online link", help_text="Overrides the course's."
+        assume_scheme="https",
+        max_length=500,
+        required=False,
+        label="Online link",
+        help_text="Overrides the course's.",
     )
-    recording_url = forms.URLField(max_length=500, required=False, label="Recording link")
+    recording_url = forms.URLField(
+        assume_scheme="https", max_length=500, required=False, label="Recording link"
+    )
     abstract = forms.CharField(
         widget=markdown_area(6), required=False, help_text=MARKDOWN_HELP, strip=False
     )
