@@ -31,15 +31,46 @@ class FieldDiff:
 def text_diff(old: str, new: str) -> list[Piece]:
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    pieces: list[Piece] = []
+    # (kept, removed, added) runs; a change is a run with kept=None.
+    runs: list[list] = []
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():
         if operation == "equal":
-            pieces.append(Piece("same", "".join(old_tokens[a1:a2])))
+            runs.append(["".join(old_tokens[a1:a2]), "", ""])
+        else:
+            runs.append([None, "".join(old_tokens[a1:a2]), "".join(new_tokens[b1:b2])])
+    return _pieces(_merge_changes_split_by_spaces(runs))
+
+
+def _merge_changes_split_by_spaces(runs: list[list]) -> list[list]:
+    """Joins two changes separated only by a space into one, so a rewritten phrase reads as
+    the old phrase struck out and then the new one, not as alternating single words."""
+    merged: list[list] = []
+    for run in runs:
+        if (
+            run[0] is None
+            and len(merged) >= 2
+            and merged[-1][0] is not None
+            and not merged[-1][0].strip()
+            and merged[-2][0] is None
+        ):
+            space = merged.pop()[0]
+            merged[-1][1] += space + run[1]
+            merged[-1][2] += space + run[2]
+        else:
+            merged.append(run)
+    return merged
+
+
+def _pieces(runs: list[list]) -> list[Piece]:
+    pieces: list[Piece] = []
+    for kept, removed, added in runs:
+        if kept is not None:
+            pieces.append(Piece("same", kept))
             continue
-        if a2 > a1:
-            pieces.append(Piece("removed", "".join(old_tokens[a1:a2])))
-        if b2 > b1:
-            pieces.append(Piece("added", "".join(new_tokens[b1:b2])))
+        if removed:
+            pieces.append(Piece("removed", removed))
+        if added:
+            pieces.append(Piece("added", added))
     return pieces
 
 
