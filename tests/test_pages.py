@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from readings import services as reading_services
 from sessions import services as session_services
-from tests.readings.factories import GlossaryTermFactory, HighlightFactory, NoteFactory
+from tests.readings.factories import GlossaryTermFactory, NoteFactory
 from tests.sessions.factories import (
     CourseFactory,
     MembershipFactory,

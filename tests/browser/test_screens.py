@@ -30,11 +30,12 @@ ACCESSIBILITY_PROBLEMS = """() => {
   let last = 0;
   for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
     const level = Number(h.tagName[1]);
-    if (level > last + 1) problems.push("heading jumps to " + h.tagName + ": " + h.textContent.trim());
+    if (level > last + 1) problems.push("heading jumps to " + h.tagName + ": " + h.textContent);
     last = level;
   }
   if (document.querySelectorAll("h1").length !== 1) problems.push("not exactly one h1");
-  if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push("scrolls sideways");
+  const width = document.documentElement.scrollWidth;
+  if (width > window.innerWidth + 1) problems.push("scrolls sideways");
   return problems;
 }"""
 

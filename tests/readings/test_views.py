@@ -13,7 +13,6 @@ from tests.readings.factories import (
     ReadingFactory,
 )
 from tests.sessions.factories import (
-    CourseFactory,
     MembershipFactory,
     ReflectionFactory,
     SessionFactory,
