@@ -114,3 +114,16 @@ def test_glossary_filters_as_you_type(page):
     expect(page.locator("#term-filter-status")).to_have_text("1 term match.")
     page.get_by_label("Filter terms").fill("")
     expect(page.locator(".term-item:visible")).to_have_count(3)
+
+
+def test_expired_sign_in_shows_a_notice_in_place_and_keeps_the_page(page, sign_in):
+    membership = MembershipFactory()
+    ReadingFactory(title="Zoom In")
+    sign_in(page, membership.user.username)
+    page.goto("/readings/")
+    page.context.clear_cookies(name="sessionid")  # the sign-in expires; the page stays open
+    card = page.locator("li.reading-card", has_text="Zoom In")
+    card.get_by_role("button", name="Read", exact=True).click()
+    expect(card.get_by_role("alert")).to_contain_text("You are signed out")
+    expect(card.get_by_role("link", name="Sign in again")).to_be_visible()
+    assert not ReadingStatus.objects.exists()
