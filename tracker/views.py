@@ -66,13 +66,18 @@ def api_token_regenerate(request):
 
 @login_required
 def my_writing(request):
+    """Reflections and notes in one list, most recently changed first."""
+    reflections = list(selectors.my_reflections(user=request.user))
+    notes = list(reading_selectors.my_notes(user=request.user))
+    for reflection in reflections:
+        reflection.kind = "reflection"
+    for note in notes:
+        note.kind = "note"
+    writing = sorted(reflections + notes, key=lambda item: item.updated_at, reverse=True)
     return render(
         request,
         "my_writing.html",
-        {
-            "reflections": selectors.my_reflections(user=request.user),
-            "notes": reading_selectors.my_notes(user=request.user),
-        },
+        {"writing": writing, "reflection_count": len(reflections), "note_count": len(notes)},
     )
 
 

@@ -16,6 +16,8 @@ MAIN_PAGES = {
     "reading": "/readings/zoom-in-circuits/",
     "glossary": "/glossary/",
     "term-diff": None,  # a term with two revisions, found below
+    "my-writing": "/me/writing/",
+    "profile": "/accounts/profile/",
 }
 
 # Inputs without a label, and headings that skip a level, on the page.
