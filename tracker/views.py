@@ -23,6 +23,7 @@ AWAITING_SHOWN = 8
 def dashboard(request):
     user = request.user
     awaiting = selectors.sessions_awaiting_reflection(user=user)
+    awaiting_count = awaiting.count()
     return render(
         request,
         "dashboard.html",
@@ -30,7 +31,8 @@ def dashboard(request):
             "courses": selectors.my_courses_with_progress(user=user),
             "upcoming": selectors.upcoming_sessions_for(user=user),
             "awaiting": awaiting[:AWAITING_SHOWN],
-            "awaiting_count": awaiting.count(),
+            "awaiting_count": awaiting_count,
+            "awaiting_more": max(awaiting_count - AWAITING_SHOWN, 0),
             "reading_now": reading_selectors.readings_i_am_reading(user=user),
             "time_zone": services.profile_for(user).time_zone,
         },
