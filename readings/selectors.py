@@ -1,9 +1,26 @@
 """Reads for readings, highlights, glossary terms and notes, with visibility decided once."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from readings.models import GlossaryTerm, Highlight, Note, Reading, ReadingAuthor, TermName
-from sessions.selectors import member_course_ids, sessions_visible_to
+from readings.models import (
+    GlossaryTerm,
+    Highlight,
+    Note,
+    Reading,
+    ReadingAuthor,
+    ReadingStatus,
+    Tag,
+    TermName,
+    TermRevision,
+)
+from sessions.models import SessionReading
+from sessions.selectors import (
+    courses_visible_to,
+    member_course_ids,
+    reflections_visible_to,
+    sessions_visible_to,
+)
+from tracker.markdown import term_link_marker
 from tracker.visibility import Visibility
 
 
@@ -41,3 +58,159 @@ def terms_with_names() -> QuerySet[GlossaryTerm]:
     return GlossaryTerm.objects.prefetch_related(
         Prefetch("names", queryset=TermName.objects.order_by("-is_primary", "name")), "related"
     )
+
+
+# Pages
+
+LIBRARY_SORTS = {
+    "added": ("Recently added", ("-created_at", "-id")),
+    "year": ("Year, newest first", (F("year").desc(nulls_last=True), "title")),
+    "title": ("Title", ("title",)),
+}
+NO_STATUS = "none"
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def reading_library(
+    user,
+    *,
+    kind: str = "",
+    tag: str = "",
+    year: int | None = None,
+    status: str = "",
+    course: str = "",
+    sort: str = "added",
+) -> QuerySet[Reading]:
+    """The library filtered and sorted, each reading annotated with the user's `my_status`."""
+    readings = readings_with_details()
+    if _signed_in(user):
+        mine = ReadingStatus.objects.filter(user=user, reading=OuterRef("pk"))
+        readings = readings.annotate(my_status=Subquery(mine.values("status")[:1]))
+    if kind:
+        readings = readings.filter(kind=kind)
+    if tag:
+        readings = readings.filter(tags__slug=tag)
+    if year:
+        readings = readings.filter(year=year)
+    if status and _signed_in(user):
+        readings = (
+            readings.filter(my_status__isnull=True)
+            if status == NO_STATUS
+            else readings.filter(my_status=status)
+        )
+    if course:
+        used = SessionReading.objects.filter(
+            session__in=sessions_visible_to(user).filter(course__slug=course)
+        ).values("reading_id")
+        readings = readings.filter(id__in=used)
+    _label, order = LIBRARY_SORTS.get(sort, LIBRARY_SORTS["added"])
+    return readings.order_by(*order)
+
+
+def library_filter_options(user) -> dict:
+    """What the library's filters offer: tags and years in use, courses with readings."""
+    courses_with_readings = courses_visible_to(user).filter(
+        id__in=SessionReading.objects.values("session__course_id")
+    )
+    return {
+        "tags": Tag.objects.filter(readings__isnull=False).distinct().order_by("name"),
+        "years": Reading.objects.exclude(year=None)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct(),
+        "courses": courses_with_readings.order_by("title").only("slug", "title"),
+    }
+
+
+def my_status_for(*, user, reading: Reading) -> str:
+    if not _signed_in(user):
+        return ""
+    return (
+        ReadingStatus.objects.filter(user=user, reading=reading)
+        .values_list("status", flat=True)
+        .first()
+        or ""
+    )
+
+
+def readings_i_am_reading(*, user) -> QuerySet[Reading]:
+    return readings_with_details().filter(
+        statuses__user=user, statuses__status=ReadingStatus.Status.READING
+    )
+
+
+def sessions_using_reading(user, *, reading: Reading) -> QuerySet[SessionReading]:
+    """Where a reading is attached, among the sessions the user may see."""
+    return (
+        SessionReading.objects.filter(reading=reading, session__in=sessions_visible_to(user))
+        .select_related("session__course")
+        .order_by("session__starts_at")
+    )
+
+
+def session_readings_with_status(user, *, session) -> QuerySet[SessionReading]:
+    attached = session.session_readings.select_related("reading").order_by("position", "id")
+    if not _signed_in(user):
+        return attached
+    mine = ReadingStatus.objects.filter(user=user, reading=OuterRef("reading_id"))
+    return attached.annotate(my_status=Subquery(mine.values("status")[:1]))
+
+
+def highlights_on(user, *, reading: Reading) -> QuerySet[Highlight]:
+    return (
+        highlights_visible_to(user)
+        .filter(reading=reading)
+        .select_related("author__profile", "reading")
+        .order_by("created_at", "id")
+    )
+
+
+def notes_on(user, **target) -> QuerySet[Note]:
+    """Visible notes on one session, reading or term (`session=`, `reading=` or `term=`)."""
+    return (
+        notes_visible_to(user)
+        .filter(**target)
+        .select_related("author__profile")
+        .order_by("created_at", "id")
+    )
+
+
+def my_notes(*, user) -> QuerySet[Note]:
+    return (
+        Note.objects.filter(author=user)
+        .select_related("session__course", "reading", "term")
+        .order_by("-created_at", "-id")
+    )
+
+
+def glossary_for_list() -> QuerySet[GlossaryTerm]:
+    return GlossaryTerm.objects.prefetch_related(
+        Prefetch("names", queryset=TermName.objects.filter(is_primary=False).order_by("name"))
+    ).order_by("name")
+
+
+def term_backlinks(user, *, term: GlossaryTerm) -> dict[str, QuerySet]:
+    """What links to the term, among what the user may see: reflections, notes, readings and
+    other terms. Stored HTML carries every link, so a text search finds them."""
+    marker = term_link_marker(term.slug)
+    return {
+        "reflections": reflections_visible_to(user)
+        .filter(body_html__contains=marker)
+        .select_related("author__profile", "session__course")
+        .order_by("-created_at"),
+        "notes": notes_visible_to(user)
+        .filter(body_html__contains=marker)
+        .select_related("author__profile", "session__course", "reading", "term")
+        .order_by("-created_at"),
+        "readings": Reading.objects.filter(summary_html__contains=marker).order_by("title"),
+        "terms": GlossaryTerm.objects.filter(definition_html__contains=marker)
+        .exclude(pk=term.pk)
+        .order_by("name"),
+    }
+
+
+def term_revisions(*, term: GlossaryTerm) -> QuerySet[TermRevision]:
+    return term.revisions.select_related("author__profile").order_by("-number")

@@ -23,7 +23,8 @@ from readings.models import (
     TermRevision,
     fold_name,
 )
-from tracker.markdown import render_markdown
+from tracker.markdown import render_markdown, term_link_marker
+from tracker.markdown_refresh import refresh_rendered_markdown
 from tracker.validation import only_fields, save_validated
 
 READING_FIELDS = {
@@ -40,10 +41,14 @@ READING_FIELDS = {
 }
 
 
+# Page addresses such as /readings/new/ that a slug must not shadow.
+RESERVED_SLUGS = {"new"}
+
+
 def unique_slug(model, text: str, *, max_length: int = 100, exclude_pk=None) -> str:
     base = slugify(text)[:max_length].strip("-") or "item"
     slug, suffix = base, 2
-    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, suffix = f"{base}-{suffix}", suffix + 1
     return slug
 
@@ -72,6 +77,7 @@ def reading_create(
     save_validated(reading)
     reading_set_authors(reading=reading, authors=authors)
     reading_set_tags(reading=reading, tags=tags)
+    refresh_rendered_markdown(mentions=[_reading_wiki_link(reading)])
     return reading
 
 
@@ -83,6 +89,7 @@ def reading_update(
     tags: Iterable[str] | None = None,
     **fields: Any,
 ) -> Reading:
+    old_title = reading.title
     for name, value in only_fields(fields, READING_FIELDS | {"title"}).items():
         setattr(reading, name, value)
     reading.summary_html = render_markdown(reading.summary)
@@ -91,7 +98,14 @@ def reading_update(
         reading_set_authors(reading=reading, authors=authors)
     if tags is not None:
         reading_set_tags(reading=reading, tags=tags)
+    if reading.title != old_title:
+        # wiki-links to a reading show its title
+        refresh_rendered_markdown(mentions=[_reading_wiki_link(reading)])
     return reading
+
+
+def _reading_wiki_link(reading: Reading) -> str:
+    return f"[[reading:{reading.slug}"
 
 
 def reading_set_authors(*, reading: Reading, authors: Iterable[tuple[str, str]]) -> None:
@@ -186,11 +200,14 @@ def term_create(
         level=level,
         definition=definition,
     )
-    term.definition_html = render_markdown(definition)
     save_validated(term)
     _set_names(term, list(aliases))
+    term.definition_html = render_markdown(definition, skip_term_slug=term.slug)
+    term.save(update_fields=["definition_html"])
     term.related.set(related)
     _record_revision(term, author=author, summary=summary)
+    # Texts saved before the term existed mention it unlinked: link them now.
+    refresh_rendered_markdown(mentions=_all_names(term))
     return term
 
 
@@ -209,19 +226,27 @@ def term_update(
     """Applies the given changes and records them as a new revision (none if nothing changed)."""
     GlossaryTerm.objects.select_for_update().filter(pk=term.pk).first()
     before = _snapshot(term)
+    names_before = set(_all_names(term))
     if name is not None:
         term.name = " ".join(name.split())
     if definition is not None:
         term.definition = definition
     if level is not None:
         term.level = level
-    term.definition_html = render_markdown(term.definition)
     save_validated(term)
     _set_names(term, list(aliases) if aliases is not None else _alias_names(term))
+    term.definition_html = render_markdown(term.definition, skip_term_slug=term.slug)
+    term.save(update_fields=["definition_html"])
     if related is not None:
         term.related.set(related)
     if _snapshot(term) != before:
         _record_revision(term, author=author, summary=summary or "Edited")
+    names_after = set(_all_names(term))
+    if names_after != names_before:
+        # Texts mentioning a new name gain a link; those linking here under an old one change.
+        refresh_rendered_markdown(
+            mentions=names_after - names_before, html_markers=[term_link_marker(term.slug)]
+        )
     return term
 
 
@@ -261,6 +286,10 @@ def _set_names(term: GlossaryTerm, aliases: list[str]) -> None:
     TermName.objects.create(term=term, name=term.name, is_primary=True)
     for alias in wanted:
         TermName.objects.create(term=term, name=alias)
+
+
+def _all_names(term: GlossaryTerm) -> list[str]:
+    return list(term.names.values_list("name", flat=True))
 
 
 def _alias_names(term: GlossaryTerm) -> list[str]:

@@ -2,10 +2,12 @@
 pages, API, search, feeds and exports all start from these querysets."""
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from sessions.models import Course, Membership, Reflection, Session
+from sessions.models import Attendance, Course, Membership, Reflection, Session, SessionReading
 from tracker.visibility import Visibility
 
 
@@ -85,3 +87,129 @@ def sessions_with_reflection_flag(*, user, sessions: QuerySet[Session]) -> Query
         | Q(covers_until__number__gte=OuterRef("number"))
     )
     return sessions.annotate(reflected=Exists(covering))
+
+
+# Pages
+
+
+def reflections_covering(user, *, session: Session) -> QuerySet[Reflection]:
+    """The reflections the user may see on this session, including ones written on an earlier
+    session of the course that span this one."""
+    spanning = Q(
+        session__course_id=session.course_id,
+        session__number__lt=session.number,
+        covers_until__number__gte=session.number,
+    )
+    return (
+        reflections_visible_to(user)
+        .filter(Q(session=session) | spanning)
+        .select_related("author__profile", "session", "covers_until")
+        .order_by("created_at", "id")
+    )
+
+
+def my_reflection_covering(*, user, session: Session) -> Reflection | None:
+    """The user's own reflection on this session, or the earlier one that spans it."""
+    if not _is_signed_in(user):
+        return None
+    return (
+        reflections_covering(user, session=session)
+        .filter(author=user)
+        .order_by("-session__number")
+        .first()
+    )
+
+
+def following_sessions(*, session: Session) -> QuerySet[Session]:
+    """The sessions a reflection on this one may also cover."""
+    return Session.objects.filter(course_id=session.course_id, number__gt=session.number).order_by(
+        "number"
+    )
+
+
+def has_attended(*, user, session: Session) -> bool:
+    return _is_signed_in(user) and session.attendances.filter(user=user).exists()
+
+
+def course_sessions_for_page(*, user, course: Course) -> QuerySet[Session]:
+    """A course's sessions in order, speakers loaded, with the user's reflected flag."""
+    sessions = course.sessions.prefetch_related("speakers").order_by("number")
+    if not _is_signed_in(user):
+        return sessions
+    attended = Attendance.objects.filter(user=user, session=OuterRef("pk"))
+    return sessions_with_reflection_flag(user=user, sessions=sessions).annotate(
+        attended=Exists(attended)
+    )
+
+
+def my_courses_with_progress(*, user) -> QuerySet[Course]:
+    """The user's courses, each annotated with counts for a progress bar: sessions so far,
+    how many of them the user attended and reflected on, required readings and how many read."""
+    now = timezone.now()
+    so_far = Session.objects.filter(course=OuterRef("pk"), starts_at__lte=now).exclude(
+        status=Session.Status.CANCELLED
+    )
+    attended = so_far.filter(attendances__user=user)
+    reflected = sessions_with_reflection_flag(user=user, sessions=so_far).filter(reflected=True)
+    required = SessionReading.objects.filter(
+        session__course=OuterRef("pk"), role=SessionReading.Role.REQUIRED
+    )
+    required_read = required.filter(reading__statuses__user=user, reading__statuses__status="read")
+    return (
+        courses_visible_to(user)
+        .filter(id__in=member_course_ids(user=user))
+        .annotate(
+            sessions_so_far=_count(so_far, "pk"),
+            sessions_attended=_count(attended, "pk"),
+            sessions_reflected=_count(reflected, "pk"),
+            required_readings=_count(required, "reading_id"),
+            required_readings_read=_count(required_read, "reading_id"),
+            my_role=Subquery(
+                Membership.objects.filter(user=user, course=OuterRef("pk")).values("role")[:1]
+            ),
+        )
+        .order_by("title")
+    )
+
+
+def _count(queryset: QuerySet, field: str):
+    """A correlated COUNT(DISTINCT field) subquery that reads 0 rather than NULL."""
+    counted = (
+        queryset.order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(n=Count(field, distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def upcoming_sessions_for(*, user, limit: int = 5) -> QuerySet[Session]:
+    return (
+        sessions_visible_to(user)
+        .filter(course_id__in=member_course_ids(user=user), ends_at__gte=timezone.now())
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("starts_at")[:limit]
+    )
+
+
+def sessions_awaiting_reflection(*, user) -> QuerySet[Session]:
+    """Past sessions of the user's courses that none of their reflections covers yet."""
+    past = (
+        sessions_visible_to(user)
+        .filter(course_id__in=member_course_ids(user=user), starts_at__lte=timezone.now())
+        .exclude(status=Session.Status.CANCELLED)
+    )
+    return (
+        sessions_with_reflection_flag(user=user, sessions=past)
+        .filter(reflected=False)
+        .order_by("-starts_at")
+    )
+
+
+def my_reflections(*, user) -> QuerySet[Reflection]:
+    return (
+        Reflection.objects.filter(author=user)
+        .select_related("session__course", "covers_until")
+        .order_by("-session__starts_at", "-id")
+    )

@@ -1,12 +1,97 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages about the signed-in person: the dashboard, their profile, everything they wrote;
+and the markdown preview that the writing forms use."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from readings import selectors as reading_selectors
 from sessions import selectors
+from tracker import services
+from tracker.forms import ProfileForm
+from tracker.markdown import render_markdown
+from tracker.middleware import remember_time_zone
+from tracker.view_helpers import signed_in_required
+
+PREVIEW_MAX_CHARS = 50_000
+AWAITING_SHOWN = 8
 
 
 @login_required
 def dashboard(request):
-    courses = selectors.courses_visible_to(request.user).filter(
-        id__in=selectors.member_course_ids(user=request.user)
+    user = request.user
+    awaiting = selectors.sessions_awaiting_reflection(user=user)
+    awaiting_count = awaiting.count()
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "courses": selectors.my_courses_with_progress(user=user),
+            "upcoming": selectors.upcoming_sessions_for(user=user),
+            "awaiting": awaiting[:AWAITING_SHOWN],
+            "awaiting_count": awaiting_count,
+            "awaiting_more": max(awaiting_count - AWAITING_SHOWN, 0),
+            "reading_now": reading_selectors.readings_i_am_reading(user=user),
+            "time_zone": services.profile_for(user).time_zone,
+        },
     )
-    return render(request, "dashboard.html", {"courses": courses})
+
+
+@login_required
+def profile(request):
+    current = services.profile_for(request.user)
+    form = ProfileForm(
+        request.POST or None,
+        initial={"display_name": current.display_name, "time_zone": current.time_zone},
+    )
+    if request.method == "POST" and form.is_valid():
+        updated = services.profile_update(user=request.user, **form.cleaned_data)
+        remember_time_zone(request, updated.time_zone)
+        messages.success(request, "Profile saved.")
+        return redirect("profile")
+    return render(
+        request,
+        "profile.html",
+        {"form": form, "token": services.api_token_for(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def api_token_regenerate(request):
+    services.api_token_regenerate(user=request.user)
+    messages.success(request, "A new API token is ready; the old one no longer works.")
+    return redirect("profile")
+
+
+@login_required
+def my_writing(request):
+    """Reflections and notes in one list, most recently changed first."""
+    reflections = list(selectors.my_reflections(user=request.user))
+    notes = list(reading_selectors.my_notes(user=request.user))
+    for reflection in reflections:
+        reflection.kind = "reflection"
+    for note in notes:
+        note.kind = "note"
+    writing = sorted(reflections + notes, key=lambda item: item.updated_at, reverse=True)
+    return render(
+        request,
+        "my_writing.html",
+        {"writing": writing, "reflection_count": len(reflections), "note_count": len(notes)},
+    )
+
+
+@require_POST
+@signed_in_required
+def markdown_preview(request):
+    """The stored-HTML rendering of a draft, for the live preview beside a writing form."""
+    # The form field being previewed is named in `field` (body, definition, summary, ...).
+    source = request.POST.get(request.POST.get("field", "body"), "")
+    if len(source) > PREVIEW_MAX_CHARS:
+        return HttpResponse(
+            '<p class="notice">Too long to preview; it can still be saved if under the limit.</p>'
+        )
+    html = render_markdown(source)
+    return HttpResponse(html or '<p class="muted">Nothing to preview yet.</p>')

@@ -1,0 +1,69 @@
+"""A real headless Chromium (Debian's package, never a downloaded build) driven by Playwright
+against pytest-django's live server."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's guard against database
+# calls from async code would otherwise stop the test's own setup.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "correct-horse-battery"  # what tests/sessions/factories.UserFactory sets
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def sign_in():
+    """Signs in through the real form, as a person would."""
+
+    def sign_in_as(tab, username: str, password: str = PASSWORD) -> None:
+        tab.goto("/accounts/login/")
+        tab.get_by_label("Username").fill(username)
+        tab.get_by_label("Password").fill(password)
+        tab.locator("main").get_by_role("button", name="Sign in").click()
+        tab.wait_for_url("**/")
+
+    return sign_in_as
+
+
+@pytest.fixture
+def screens_dir() -> Path:
+    directory = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/screens"))  # noqa: S108 (a scratch folder for people to look at)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory

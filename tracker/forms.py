@@ -1,0 +1,26 @@
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from tracker.timezones import available_time_zones
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: under the field it names when the form
+    has that field, above the form otherwise. The user's input stays in the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+        form.add_error(target, errors)
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        max_length=100, required=False, help_text="Shown beside what you write."
+    )
+    time_zone = forms.ChoiceField(help_text="Session times are shown in this zone.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_time_zones())]

@@ -1,0 +1,70 @@
+/* The few behaviours htmx does not cover: filtering the glossary as you type, and keeping an
+   unsaved copy of what is typed into a writing form, so a crash or an error loses nothing. */
+(function () {
+  "use strict";
+
+  function setUpFilter(input) {
+    var list = document.querySelector(input.dataset.filterList);
+    var status = document.getElementById(input.id + "-status");
+    if (!list) return;
+    input.addEventListener("input", function () {
+      var query = input.value.trim().toLowerCase();
+      var shown = 0;
+      list.querySelectorAll(".term-item").forEach(function (item) {
+        var match = !query || item.dataset.names.indexOf(query) !== -1;
+        item.hidden = !match;
+        if (match) shown += 1;
+      });
+      list.querySelectorAll(".term-group").forEach(function (group) {
+        group.hidden = !group.querySelector(".term-item:not([hidden])");
+      });
+      if (status) status.textContent = shown + (shown === 1 ? " term" : " terms") + (query ? " match." : ".");
+    });
+  }
+
+  function setUpDraft(area) {
+    var key = "tracker-draft:" + area.dataset.draftKey;
+    var stored = null;
+    try { stored = window.localStorage.getItem(key); } catch (e) { return; }
+    if (stored !== null && stored === area.value) {
+      window.localStorage.removeItem(key); // the page already shows it: it was saved
+    } else if (stored) {
+      var notice = document.createElement("p");
+      notice.className = "notice draft-notice";
+      notice.setAttribute("role", "status");
+      notice.textContent = "You have unsaved text from an earlier visit. ";
+      var restore = document.createElement("button");
+      restore.type = "button";
+      restore.className = "secondary small";
+      restore.textContent = "Put it back";
+      restore.addEventListener("click", function () {
+        area.value = stored;
+        area.dispatchEvent(new Event("input", { bubbles: true }));
+        notice.remove();
+        area.focus();
+      });
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "link-button small";
+      discard.textContent = "Discard it";
+      discard.addEventListener("click", function () {
+        window.localStorage.removeItem(key);
+        notice.remove();
+      });
+      notice.append(restore, " ", discard);
+      area.parentNode.insertBefore(notice, area);
+    }
+    var timer = null;
+    area.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        try { window.localStorage.setItem(key, area.value); } catch (e) { /* storage full or off */ }
+      }, 400);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-filter-list]").forEach(setUpFilter);
+    document.querySelectorAll("textarea[data-draft-key]").forEach(setUpDraft);
+  });
+})();

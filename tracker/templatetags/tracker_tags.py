@@ -1,0 +1,87 @@
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django import template
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.safestring import mark_safe
+
+from tracker.visibility import Visibility
+
+register = template.Library()
+
+
+@register.filter
+def display_name(user) -> str:
+    """A person's chosen name, else their username. Load `<user>__profile` with
+    select_related so a list costs no query per row."""
+    if user is None:
+        return "someone"
+    try:
+        chosen = user.profile.display_name
+    except ObjectDoesNotExist:
+        chosen = ""
+    return chosen or user.get_username()
+
+
+@register.filter
+def percent(part, whole) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters changed (None or "" drops one)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    if "page" not in changes:
+        query.pop("page", None)  # a changed filter starts again at the first page
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def recording_at(url: str, seconds) -> str:
+    """A recording link that starts playing at an offset: YouTube's `t=` parameter, or the
+    standard media fragment `#t=` that browsers honour for plain video files."""
+    if not url or seconds in (None, ""):
+        return url or ""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    if host in {"youtube.com", "youtu.be"}:
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "t"] + [("t", f"{seconds}s")]
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(fragment=f"t={seconds}"))
+
+
+@register.filter
+def visibility_label(value: str) -> str:
+    return dict(Visibility.choices).get(value, value)
+
+
+_SECTIONS = {
+    "dashboard": "dashboard",
+    "course": "courses",
+    "session": "courses",
+    "reflection": "courses",
+    "reading": "readings",
+    "highlight": "readings",
+    "term": "glossary",
+    "my_writing": "writing",
+    "note": "writing",
+    "profile": "profile",
+    "api_token": "profile",
+}
+
+
+@register.simple_tag(takes_context=True)
+def current_if(context, section: str) -> str:
+    """aria-current="page" on the navigation link of the section the page belongs to."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    name = (match.url_name or "") if match else ""
+    for prefix, owner in _SECTIONS.items():
+        if name.startswith(prefix):
+            return mark_safe('aria-current="page"') if owner == section else ""
+    return ""
