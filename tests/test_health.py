@@ -64,7 +64,12 @@ def test_check_deploy_is_clean_with_the_production_example_environment():
         if line and not line.startswith("#"):
             name, _, value = line.partition("=")
             example[name] = value
-    environment = {k: v for k, v in os.environ.items() if k not in example and k != "TRACKER_ENV"}
+    # Only the example decides: no variable of the test run (TRACKER_ENV, DJANGO_*) leaks in.
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in example and not k.startswith(("TRACKER_", "DJANGO_"))
+    }
     environment |= example | {"DATA_DIR": str(ROOT / "data" / "deploy-check")}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
