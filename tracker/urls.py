@@ -11,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("sessions.urls")),
     path("", include("readings.urls")),
+    path("", include("sessions.urls_notebooks")),
+    path("api/v1/", include("sessions.api_notebooks_urls")),
 ]
