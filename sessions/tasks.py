@@ -5,6 +5,7 @@ import threading
 from celery import shared_task
 from celery.signals import worker_process_init
 
+from sessions.notebooks.artifacts import prepare_html_exporter
 from sessions.notebooks.device import detect_device
 from sessions.runs import worker
 
@@ -20,8 +21,13 @@ def reap_lost_runs() -> dict[str, int]:
     return worker.reap_lost_runs()
 
 
+def _warm_up() -> None:
+    detect_device()
+    prepare_html_exporter()
+
+
 @worker_process_init.connect
-def _detect_device_early(**kwargs) -> None:
-    # torch takes seconds to import: look in the background, so a pool process starts within
-    # Celery's start-up timeout and the first run does not pay for it.
-    threading.Thread(target=detect_device, name="detect-device", daemon=True).start()
+def _warm_up_in_the_background(**kwargs) -> None:
+    # torch and nbconvert take seconds to load: do it in the background, so a pool process
+    # starts within Celery's start-up timeout and the first run does not wait for them.
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()

@@ -83,6 +83,11 @@ def _html_exporter():
     )
 
 
+def prepare_html_exporter() -> None:
+    """Loads nbconvert and the template ahead of the first run."""
+    _html_exporter()
+
+
 def render_html(notebook: nbformat.NotebookNode) -> bytes:
     body, _resources = _html_exporter().from_notebook_node(notebook)
     return body.encode("utf-8")

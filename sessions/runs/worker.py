@@ -56,15 +56,13 @@ def execute(run_id: int, *, task_id: str = "") -> None:
     try:
         _execute_claimed(run_id, attempt)
     except Exception as error:
-        logger.exception("Run %s failed inside the worker", run_id)
-        _finish(
-            run_id,
-            attempt,
-            status=Run.Status.FAILED,
-            reason=f"The worker failed: {type(error).__name__}: {error}",
-            failed_cell=None,
-            stored=[],
-        )
+        if type(error).__name__ == "SoftTimeLimitExceeded":  # Celery's limit, past ours
+            status, reason = Run.Status.TIMED_OUT, "The worker's time limit ran out."
+        else:
+            logger.exception("Run %s failed inside the worker", run_id)
+            status = Run.Status.FAILED
+            reason = f"The worker failed: {type(error).__name__}: {error}"
+        _finish(run_id, attempt, status=status, reason=reason, failed_cell=None, stored=[])
 
 
 class RunRecorder:

@@ -206,3 +206,10 @@ def test_the_section_takes_the_same_queries_however_many_runs(
     with django_assert_num_queries(7):
         response = client.get(_section_url(session))
     assert response.content.decode().count('class="run run-') == 2 * count
+
+
+def test_the_admin_lists_runs_read_only(admin_client):
+    run = RunFactory(reason="Cell 2 raised KeyError: 'x'")
+    assert admin_client.get(reverse("admin:tracker_sessions_run_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:tracker_sessions_run_change", args=[run.pk]))
+    assert page.status_code == 200 and 'name="status"' not in page.content.decode()

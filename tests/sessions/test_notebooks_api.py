@@ -218,3 +218,16 @@ def test_listing_a_notebooks_runs_takes_the_same_queries(
     with django_assert_max_num_queries(4):
         response = client.get(f"/api/v1/notebooks/{notebook.pk}/runs/")
     assert len(_items(response.json())) == count
+
+
+def test_the_notebook_list_holds_only_notebooks_of_visible_sessions(roles):
+    session, _organizer, member, outsider = roles
+    mine = NotebookFactory(session=session)
+    public = NotebookFactory(session=SessionFactory(course__visibility="public"))
+    for_member = _items(_client(member).get("/api/v1/notebooks/").json())
+    for_outsider = _items(_client(outsider).get("/api/v1/notebooks/").json())
+    narrowed = _items(_client(member).get(f"/api/v1/notebooks/?session={session.pk}").json())
+    assert {n["id"] for n in for_member} == {mine.pk, public.pk}
+    assert {n["id"] for n in for_outsider} == {public.pk}
+    assert [n["id"] for n in narrowed] == [mine.pk]
+    assert _client(outsider).get(f"/api/v1/notebooks/{mine.pk}/").status_code == 404
