@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
+from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
@@ -215,7 +216,7 @@ def _files_for_browsers_and_api_clients(view):
     the view, through the selectors."""
     view = permission_classes([AllowAny])(view)
     view = authentication_classes([SessionAuthentication, TokenAuthentication])(view)
-    return api_view(["GET"])(view)
+    return extend_schema(exclude=True)(api_view(["GET"])(view))  # a file, not an API resource
 
 
 @xframe_options_sameorigin

@@ -71,6 +71,10 @@ def parameter_spec(notebook: nbformat.NotebookNode) -> list[dict[str, Any]]:
         raise ValidationError(
             {"file": f"The parameters cell is not valid Python (line {error.lineno}): {error.msg}"}
         ) from None
+    except ValueError as error:  # such as a NUL character in the source
+        raise ValidationError(
+            {"file": f"The parameters cell is not valid Python: {error}"}
+        ) from None
     spec = []
     for statement in tree.body:
         target, value = _assignment(statement)
@@ -106,7 +110,7 @@ def _literal(value: ast.expr | None) -> tuple[Any, str]:
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None, "any"
     kind = _type_of(default)
-    if kind == "any":  # a literal JSON cannot hold, such as a tuple or a set
+    if kind == "any" or not _json_safe(default):  # such as a tuple, a set, or a NUL character
         return None, "any"
     return default, kind
 
@@ -127,11 +131,22 @@ def _type_of(value: Any) -> str:
 
 
 def _json_safe(value: Any) -> bool:
+    """Plain JSON that every database stores (PostgreSQL's jsonb refuses NUL characters)."""
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
         return False
-    return True
+    return not _holds_nul(value)
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
 
 
 def parse_parameters(raw: Any) -> dict[str, Any]:
@@ -149,6 +164,8 @@ def parse_parameters(raw: Any) -> dict[str, Any]:
         raise ValidationError(
             {"parameters": "Parameters must be a JSON object of names and values."}
         )
+    if any(not name.isidentifier() for name in raw):
+        raise ValidationError({"parameters": "Parameter names must be Python identifiers."})
     return raw
 
 

@@ -114,3 +114,19 @@ def test_parameters_for_a_notebook_without_a_parameters_cell_are_refused():
     with pytest.raises(ValidationError) as error:
         check_parameters({"epochs": 1}, [])
     assert "no cell tagged 'parameters'" in _messages(error, "parameters")
+
+
+def test_values_no_database_can_store_are_refused_or_left_as_expressions():
+    notebook = read_notebook(
+        notebook_bytes(parameters='marker = "a\\u0000b"\npair = (1, 2)'), max_bytes=LIMIT
+    )
+    assert [(e["name"], e["type"], e["default"]) for e in parameter_spec(notebook)] == [
+        ("marker", "any", None),
+        ("pair", "any", None),
+    ]
+    with pytest.raises(ValidationError) as error:
+        check_parameters({"model": "a\x00b"}, SPEC)
+    assert "'model' must be a plain JSON value" in _messages(error, "parameters")
+    with pytest.raises(ValidationError) as error:
+        check_parameters('{"not a name": 1}', SPEC)
+    assert "Python identifiers" in _messages(error, "parameters")
