@@ -156,6 +156,8 @@ def _execute_claimed(run_id: int, attempt: int) -> None:
         except BaseException:
             storage.delete([file.path for file in stored])
             raise
+        finally:
+            log.close()
     reason = outcome.reason
     if outcome.status == Run.Status.CANCELLED:
         reason = f"Cancelled by {_canceller(run_id)} {outcome.where}."

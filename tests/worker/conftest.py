@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
 import pytest
 import redis
 from django.conf import settings as django_settings
@@ -102,6 +103,12 @@ class WorkerProcess:
         """SIGKILL to the worker and its pool process, as when a machine dies."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+
+    def kill_pool_process(self) -> None:
+        """SIGKILL to the pool process running the task (as the OOM killer would); the worker
+        itself lives on and starts another."""
+        for child in psutil.Process(self.process.pid).children():
+            child.send_signal(signal.SIGKILL)
 
     def stop(self) -> None:
         if not self.alive:
