@@ -45,16 +45,16 @@ def notebook_section_context(
     can_manage = selectors.can_manage_notebooks(request.user, session)
     run_forms = run_forms or {}
     notebooks = list(selectors.session_notebooks(session))
-    items = []
+    entries = []
     for notebook in notebooks:
         form = None
         if can_manage:
             form = run_forms.get(notebook.pk) or RunParametersForm(notebook=notebook)
-        items.append({"notebook": notebook, "form": form})
+        entries.append({"notebook": notebook, "form": form})
     return {
         "notebook_section": {
             "session": session,
-            "items": items,
+            "notebooks": entries,  # each: the notebook, and its run form for organizers
             "can_manage": can_manage,
             "upload_form": (upload_form or NotebookUploadForm()) if can_manage else None,
             "next": request.get_full_path(),
