@@ -308,3 +308,7 @@ class Reflection(models.Model):
             .annotate(last_number=Coalesce("covers_until__number", "session__number"))
             .filter(session__number__lte=last.number, last_number__gte=first.number)
         )
+
+
+# Notebook runs live in their own module; imported here so Django and callers find them.
+from sessions.models_notebooks import Artifact, Notebook, Run  # noqa: E402, F401 (re-export)

@@ -104,6 +104,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # A file, not memory, for the test database, so a Celery worker started by the worker tests
+    # opens the same database as the tests.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(DATA_DIR / "test-tracker.sqlite3")
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -148,6 +153,44 @@ CELERY_TASK_IGNORE_RESULT = True  # outcomes live on our own rows, not in a resu
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Notebook runs (sessions/runs). A notebook is arbitrary code: only organizers add and run one.
+NOTEBOOK_KERNEL = env.str("NOTEBOOK_KERNEL", default="python3")
+NOTEBOOK_KERNELS = env.list("NOTEBOOK_KERNELS", default=[NOTEBOOK_KERNEL])  # allowed at upload
+NOTEBOOK_MAX_UPLOAD_BYTES = env.int("NOTEBOOK_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+NOTEBOOK_DEFAULT_TIME_LIMIT = env.int("NOTEBOOK_DEFAULT_TIME_LIMIT", default=600)  # seconds
+NOTEBOOK_MAX_TIME_LIMIT = env.int("NOTEBOOK_MAX_TIME_LIMIT", default=3600)
+NOTEBOOK_START_TIMEOUT = env.int("NOTEBOOK_START_TIMEOUT", default=60)  # kernel start-up
+# After an interrupt, how long a cell has to stop before its kernel is killed.
+NOTEBOOK_STOP_GRACE_SECONDS = env.float("NOTEBOOK_STOP_GRACE_SECONDS", default=3.0)
+# A running run writes a heartbeat; the reaper treats one silent this long as lost, and
+# requeues it until it has had RUN_MAX_ATTEMPTS attempts, then marks it failed.
+RUN_HEARTBEAT_SECONDS = env.float("RUN_HEARTBEAT_SECONDS", default=5.0)
+RUN_LOST_AFTER_SECONDS = env.float("RUN_LOST_AFTER_SECONDS", default=60.0)
+RUN_MAX_ATTEMPTS = env.int("RUN_MAX_ATTEMPTS", default=2)
+RUN_REAPER_INTERVAL_SECONDS = env.float("RUN_REAPER_INTERVAL_SECONDS", default=60.0)
+# Celery's own limits sit above a notebook's limit (kernel start and artifact export on top),
+# and the broker's visibility timeout above the hard limit, so a long run is never redelivered
+# while it still runs.
+RUN_TASK_MARGIN_SECONDS = NOTEBOOK_START_TIMEOUT + 120
+CELERY_TASK_SOFT_TIME_LIMIT = NOTEBOOK_MAX_TIME_LIMIT + RUN_TASK_MARGIN_SECONDS
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sqs://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
+# (The SQLite broker hands its options to SQLAlchemy's create_engine, so it gets none. With
+# RabbitMQ, its consumer_timeout must exceed CELERY_TASK_TIME_LIMIT.)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=1)  # one run at a time
+CELERY_BEAT_SCHEDULE = {
+    "reap-lost-runs": {
+        "task": "sessions.reap_lost_runs",
+        "schedule": RUN_REAPER_INTERVAL_SECONDS,
+        "options": {"queue": "cpu", "expires": RUN_REAPER_INTERVAL_SECONDS},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -22,4 +22,6 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("sessions.urls")),
     path("", include("readings.urls")),
+    path("", include("sessions.urls_notebooks")),
+    path("api/v1/", include("sessions.api_notebooks_urls")),
 ]

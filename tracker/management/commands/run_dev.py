@@ -19,7 +19,8 @@ class Command(BaseCommand):
         python = sys.executable
         worker = subprocess.Popen(
             [python, "-m", "celery", "-A", "tracker", "worker", "-Q", "cpu,gpu",
-             "--concurrency", "1", "--prefetch-multiplier", "1", "--loglevel", "INFO"],
+             "--concurrency", "1", "--prefetch-multiplier", "1", "--loglevel", "INFO",
+             "--beat"],  # the embedded beat schedules the reaper of lost runs
         )  # fmt: skip
         server = subprocess.Popen([python, "manage.py", "runserver", options["addr"]])
         self.stdout.write(

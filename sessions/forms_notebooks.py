@@ -1,0 +1,86 @@
+"""Forms for the notebook section of a session page: uploading a notebook, and the parameters
+of a run, one field per name the notebook's parameters cell declares."""
+
+import json
+
+from django import forms
+from django.conf import settings
+
+from sessions.models import Notebook
+from sessions.models_notebooks import Queue
+
+
+class NotebookUploadForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    file = forms.FileField(help_text="A Jupyter notebook (.ipynb).")
+    parameters = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='Default parameters as a JSON object, such as {"epochs": 3}.',
+    )
+    queue = forms.ChoiceField(choices=Queue.choices, initial=Queue.CPU)
+    time_limit = forms.IntegerField(min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_limit"] = forms.IntegerField(
+            min_value=1,
+            max_value=settings.NOTEBOOK_MAX_TIME_LIMIT,
+            initial=settings.NOTEBOOK_DEFAULT_TIME_LIMIT,
+            help_text="Seconds a run may take before it is stopped.",
+        )
+
+
+class _JSONValueField(forms.CharField):
+    """Any JSON value, for a parameter whose default is not a plain literal."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value == "":
+            return None
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise forms.ValidationError(
+                'Enter a JSON value, such as 3, "text" or [1, 2].'
+            ) from None
+
+
+def _field_for(entry: dict, initial) -> forms.Field:
+    kind = entry["type"]
+    help_text = f"Default in the notebook: {entry.get('source') or 'none'}"
+    if kind == "int":
+        return forms.IntegerField(initial=initial, help_text=help_text)
+    if kind == "float":
+        return forms.FloatField(initial=initial, help_text=help_text)
+    if kind == "bool":
+        return forms.BooleanField(initial=initial, required=False, help_text=help_text)
+    if kind == "str":
+        return forms.CharField(initial=initial, required=False, strip=False, help_text=help_text)
+    shown = "" if kind == "any" and initial is None else json.dumps(initial)
+    return _JSONValueField(initial=shown, required=False, help_text=help_text)
+
+
+class RunParametersForm(forms.Form):
+    """One field per parameter; cleaned_data holds only the values that differ from the
+    notebook's defaults (see `parameters`)."""
+
+    def __init__(self, *args, notebook: Notebook, **kwargs) -> None:
+        kwargs.setdefault("prefix", f"run-{notebook.pk}")
+        super().__init__(*args, **kwargs)
+        self.notebook = notebook
+        for entry in notebook.parameter_spec:
+            initial = notebook.parameters.get(entry["name"], entry.get("default"))
+            self.fields[entry["name"]] = _field_for(entry, initial)
+
+    @property
+    def parameters(self) -> dict:
+        """The values, after is_valid(). A parameter whose default is an expression (no JSON
+        value to show) is passed only when someone filled it in."""
+        return {
+            entry["name"]: self.cleaned_data.get(entry["name"])
+            for entry in self.notebook.parameter_spec
+            if entry["type"] != "any"
+            or entry["name"] in self.changed_data
+            or entry["name"] in self.notebook.parameters
+        }

@@ -1,0 +1,229 @@
+"""Checks on an uploaded notebook and on the parameters a run passes to it.
+
+Errors are Django ValidationErrors keyed by the field a person filled in (`file`, `parameters`),
+so a form, the API and a service all report them the same way.
+"""
+
+import ast
+import json
+from typing import Any
+
+import nbformat
+from django.core.exceptions import ValidationError
+
+# Set by the worker from what it finds (`cuda` or `cpu`); never chosen by a person.
+RESERVED_PARAMETERS = frozenset({"device"})
+PARAMETERS_TAG = "parameters"
+
+
+def read_notebook(content: bytes, *, max_bytes: int) -> nbformat.NotebookNode:
+    """The notebook in `content`, as nbformat v4, or a ValidationError on `file` saying why not."""
+    if not content:
+        raise ValidationError({"file": "The file is empty."})
+    if len(content) > max_bytes:
+        raise ValidationError(
+            {"file": f"The file is {len(content):,} bytes; the limit is {max_bytes:,} bytes."}
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            {"file": "This is not a notebook: the file is not UTF-8 text."}
+        ) from None
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+        nbformat.validate(notebook)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError):
+        raise ValidationError({"file": "This is not a notebook: the file is not JSON."}) from None
+    except nbformat.ValidationError as error:
+        raise ValidationError({"file": f"This is not a valid notebook: {error.message}"}) from None
+    except Exception as error:  # nbformat raises several kinds for malformed documents
+        raise ValidationError({"file": f"This is not a valid notebook: {error}"}) from None
+    language = _declared_language(notebook)
+    if language and language.lower() != "python":
+        raise ValidationError(
+            {"file": f"The notebook is written in {language}; only Python notebooks run here."}
+        )
+    return notebook
+
+
+def _declared_language(notebook: nbformat.NotebookNode) -> str:
+    metadata = notebook.get("metadata", {})
+    return metadata.get("kernelspec", {}).get("language") or metadata.get("language_info", {}).get(
+        "name", ""
+    )
+
+
+def parameter_spec(notebook: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """What the first cell tagged `parameters` declares: one entry per name, in order, with the
+    type read from its literal default (`any` when the default is an expression)."""
+    cell = next(
+        (c for c in notebook.cells if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])),
+        None,
+    )
+    if cell is None:
+        return []
+    if cell.cell_type != "code":
+        raise ValidationError({"file": "The cell tagged 'parameters' must be a code cell."})
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as error:
+        raise ValidationError(
+            {"file": f"The parameters cell is not valid Python (line {error.lineno}): {error.msg}"}
+        ) from None
+    except ValueError as error:  # such as a NUL character in the source
+        raise ValidationError(
+            {"file": f"The parameters cell is not valid Python: {error}"}
+        ) from None
+    spec = []
+    for statement in tree.body:
+        target, value = _assignment(statement)
+        if target is None:
+            continue
+        default, kind = _literal(value)
+        spec.append(
+            {
+                "name": target,
+                "type": kind,
+                "default": default,
+                "source": ast.get_source_segment(cell.source, value) if value else "",
+            }
+        )
+    return spec
+
+
+def _assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id, statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.target.id, statement.value
+    return None, None
+
+
+def _literal(value: ast.expr | None) -> tuple[Any, str]:
+    if value is None:
+        return None, "any"
+    try:
+        default = ast.literal_eval(value)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None, "any"
+    kind = _type_of(default)
+    if kind == "any" or not _json_safe(default):  # such as a tuple, a set, or a NUL character
+        return None, "any"
+    return default, kind
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    for python_type, name in ((int, "int"), (float, "float"), (str, "str")):
+        if isinstance(value, python_type):
+            return name
+    if isinstance(value, list):
+        return "list" if _json_safe(value) else "any"
+    if isinstance(value, dict):
+        return "dict" if _json_safe(value) else "any"
+    return "any"
+
+
+def _json_safe(value: Any) -> bool:
+    """Plain JSON that every database stores (PostgreSQL's jsonb refuses NUL characters)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return not _holds_nul(value)
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
+
+
+def parse_parameters(raw: Any) -> dict[str, Any]:
+    """A parameters value as given (a dict, JSON text, or nothing) as a dict."""
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, bytes | str):
+        try:
+            raw = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ValidationError(
+                {"parameters": f"Parameters are not valid JSON: {error}"}
+            ) from None
+    if not isinstance(raw, dict):
+        raise ValidationError(
+            {"parameters": "Parameters must be a JSON object of names and values."}
+        )
+    if any(not name.isidentifier() for name in raw):
+        raise ValidationError({"parameters": "Parameter names must be Python identifiers."})
+    return raw
+
+
+def check_parameters(parameters: Any, spec: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters, after checking each against the notebook's parameters cell."""
+    parameters = parse_parameters(parameters)
+    declared = {entry["name"]: entry for entry in spec}
+    errors = []
+    for name, value in parameters.items():
+        if name in RESERVED_PARAMETERS:
+            errors.append(f"'{name}' is set by the worker (cuda or cpu); leave it out.")
+        elif not declared:
+            errors.append(
+                f"'{name}' is not a parameter: the notebook has no cell tagged 'parameters'."
+            )
+        elif name not in declared:
+            errors.append(
+                f"'{name}' is not a parameter of this notebook; it declares "
+                + ", ".join(sorted(declared))
+                + "."
+            )
+        elif not _json_safe(value):
+            errors.append(f"'{name}' must be a plain JSON value.")
+        elif not _fits(value, declared[name]["type"]):
+            errors.append(
+                f"'{name}' must be {_TYPE_WORDS[declared[name]['type']]}, "
+                f"not {json.dumps(value)[:60]}."
+            )
+    if errors:
+        raise ValidationError({"parameters": errors})
+    return parameters
+
+
+_TYPE_WORDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "str": "a string",
+    "list": "a list",
+    "dict": "an object",
+    "none": "any JSON value",
+    "any": "any JSON value",
+}
+
+
+def _fits(value: Any, kind: str) -> bool:
+    if kind in {"none", "any"}:
+        return True
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "float":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "dict":
+        return isinstance(value, dict)
+    return False

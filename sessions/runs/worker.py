@@ -1,0 +1,265 @@
+"""What a Celery worker does with a run, and the reaper that looks after runs whose worker died.
+
+Every status change is a compare-and-set update: a worker claims a run only while it is queued
+(so two workers never both run it), and stores the outcome only while the run is still its own
+attempt in `running` (so the outcome is written once and a finished run never goes back). The
+attempt number tells one worker's claim from a later one's after the reaper requeued the run.
+"""
+
+import logging
+import socket
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sessions.models import Artifact, Run
+from sessions.notebooks import artifacts, execution
+from sessions.notebooks.device import detect_device
+from sessions.runs import storage
+from sessions.runs.services import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+def claim(run_id: int, *, task_id: str = "") -> int | None:
+    """Moves a queued run to running and returns this attempt's number; None when the run is
+    not queued (taken by another worker, finished, or cancelled)."""
+    now = timezone.now()
+    claimed = Run.objects.filter(pk=run_id, status=Run.Status.QUEUED).update(
+        status=Run.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        worker_host=socket.gethostname(),
+        celery_task_id=task_id or F("celery_task_id"),
+        attempts=F("attempts") + 1,
+        cells_done=0,
+        cells_total=0,
+    )
+    if not claimed:
+        return None
+    return Run.objects.values_list("attempts", flat=True).get(pk=run_id)
+
+
+def execute(run_id: int, *, task_id: str = "") -> None:
+    """Runs the run if it is still queued; otherwise does nothing (a duplicate delivery)."""
+    attempt = claim(run_id, task_id=task_id)
+    if attempt is None:
+        logger.info("Run %s is not queued; nothing to do.", run_id)
+        return
+    try:
+        _execute_claimed(run_id, attempt)
+    except Exception as error:
+        if type(error).__name__ == "SoftTimeLimitExceeded":  # Celery's limit, past ours
+            status, reason = Run.Status.TIMED_OUT, "The worker's time limit ran out."
+        else:
+            logger.exception("Run %s failed inside the worker", run_id)
+            status = Run.Status.FAILED
+            reason = f"The worker failed: {type(error).__name__}: {error}"
+        _finish(run_id, attempt, status=status, reason=reason, failed_cell=None, stored=[])
+
+
+class RunRecorder:
+    """The supervisor's observer: writes progress and heartbeats, reads cancellation."""
+
+    def __init__(self, run_id: int, attempt: int) -> None:
+        self.run_id = run_id
+        self.attempt = attempt
+        self._last_heartbeat = time.monotonic()
+
+    def _ours(self):
+        return Run.objects.filter(pk=self.run_id, status=Run.Status.RUNNING, attempts=self.attempt)
+
+    def started(self, cells_total: int) -> None:
+        self._ours().update(cells_total=cells_total, cells_done=0)
+
+    def cell_finished(self, cells_done: int) -> None:
+        self._ours().update(cells_done=cells_done)
+
+    def poll(self) -> str | None:
+        if time.monotonic() - self._last_heartbeat >= settings.RUN_HEARTBEAT_SECONDS:
+            self._last_heartbeat = time.monotonic()
+            if not self._ours().update(heartbeat_at=timezone.now()):
+                return execution.LOST
+        row = (
+            Run.objects.filter(pk=self.run_id)
+            .values_list("status", "attempts", "cancel_requested_at")
+            .first()
+        )
+        if row is None or row[0] != Run.Status.RUNNING or row[1] != self.attempt:
+            return execution.LOST
+        return execution.CANCELLED if row[2] is not None else None
+
+    def supervisor_finished(self) -> None:
+        connection.close()  # the supervisor thread's own connection
+
+
+def _execute_claimed(run_id: int, attempt: int) -> None:
+    run = Run.objects.select_related("notebook__session").get(pk=run_id)
+    notebook = run.notebook
+    device = detect_device()
+    Run.objects.filter(pk=run_id, status=Run.Status.RUNNING, attempts=attempt).update(
+        device=device.kind, device_name=device.name
+    )
+    with tempfile.TemporaryDirectory(prefix=f"tracker-run-{run_id}-") as temporary:
+        folder = Path(temporary)
+        workdir = folder / "work"
+        workdir.mkdir()
+        source = folder / "source.ipynb"
+        source.write_bytes(storage.read_notebook_source(notebook))
+        executed = folder / artifacts.EXECUTED_NOTEBOOK_NAME
+        log = execution.RunLog(folder / artifacts.LOG_NAME)
+        log.event(
+            f"Run {run_id}, attempt {attempt}, on {socket.gethostname()}: "
+            f"device={device.kind} ({device.name}), kernel {notebook.kernel_name}, "
+            f"time limit {notebook.time_limit} s."
+        )
+        parameters = {**run.parameters, "device": device.kind}
+        supervisor = execution.Supervisor(
+            RunRecorder(run_id, attempt),
+            time_limit=notebook.time_limit,
+            log=log,
+            poll_interval=min(0.5, settings.RUN_HEARTBEAT_SECONDS),
+            stop_grace=settings.NOTEBOOK_STOP_GRACE_SECONDS,
+        )
+        stored: list[storage.StoredFile] = []
+        try:
+            with supervisor:
+                outcome = execution.run_notebook(
+                    source,
+                    executed,
+                    workdir=workdir,
+                    parameters=parameters,
+                    kernel_name=notebook.kernel_name,
+                    supervisor=supervisor,
+                    start_timeout=settings.NOTEBOOK_START_TIMEOUT,
+                )
+                files = artifacts.collect_artifacts(
+                    executed=executed, workdir=workdir, note=log.event
+                )
+                log.close()
+                files.append(
+                    artifacts.ArtifactFile("log", artifacts.LOG_NAME, log.path.read_bytes())
+                )
+                for file in files:
+                    stored.append(
+                        storage.save_run_file(
+                            run, kind=file.kind, name=file.name, content=file.content
+                        )
+                    )
+        except BaseException:
+            storage.delete([file.path for file in stored])
+            raise
+        finally:
+            log.close()
+    reason = outcome.reason
+    if outcome.status == Run.Status.CANCELLED:
+        reason = f"Cancelled by {_canceller(run_id)} {outcome.where}."
+    _finish(
+        run_id,
+        attempt,
+        status=outcome.status,
+        reason=reason,
+        failed_cell=outcome.failed_cell,
+        stored=stored,
+    )
+
+
+def _canceller(run_id: int) -> str:
+    user = Run.objects.filter(pk=run_id).values_list("cancel_requested_by__username", flat=True)
+    return user.first() or "someone"
+
+
+def _finish(
+    run_id: int,
+    attempt: int,
+    *,
+    status: str,
+    reason: str,
+    failed_cell: int | None,
+    stored: list[storage.StoredFile],
+) -> bool:
+    """Stores the outcome and the artifacts together, once: only if the run is still this
+    attempt's. Otherwise the files just saved are removed again."""
+    with transaction.atomic():
+        updated = Run.objects.filter(pk=run_id, status=Run.Status.RUNNING, attempts=attempt).update(
+            status=status, reason=reason, failed_cell=failed_cell, finished_at=timezone.now()
+        )
+        if updated:
+            Artifact.objects.bulk_create(
+                Artifact(
+                    run_id=run_id,
+                    kind=file.kind,
+                    name=file.name,
+                    file=file.path,
+                    size=file.size,
+                    checksum=file.checksum,
+                )
+                for file in stored
+            )
+    if not updated:
+        logger.warning(
+            "Run %s attempt %s was finished elsewhere; its files are dropped.", run_id, attempt
+        )
+        storage.delete([file.path for file in stored])
+    return bool(updated)
+
+
+def reap_lost_runs() -> dict[str, int]:
+    """Runs whose heartbeat stopped (their worker died) are requeued until they have had
+    RUN_MAX_ATTEMPTS attempts, then failed as "worker lost"; one whose cancel was asked for is
+    cancelled. Each change is a compare-and-set on the same stale heartbeat, so a run whose
+    worker comes back to life in between is left alone."""
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.RUN_LOST_AFTER_SECONDS)
+    counts = {"requeued": 0, "failed": 0, "cancelled": 0}
+    lost = Run.objects.filter(status=Run.Status.RUNNING, heartbeat_at__lt=stale_before)
+    for run in lost.select_related("notebook", "cancel_requested_by"):
+        stale = Run.objects.filter(
+            pk=run.pk,
+            status=Run.Status.RUNNING,
+            attempts=run.attempts,
+            heartbeat_at__lt=stale_before,
+        )
+        progress = f"after {run.cells_done} of {run.cells_total} code cells"
+        host = run.worker_host or "its worker"
+        if run.cancel_requested_at is not None:
+            counts["cancelled"] += stale.update(
+                status=Run.Status.CANCELLED,
+                reason=f"Cancelled by {run.cancel_requested_by or 'someone'}; the worker on "
+                f"{host} stopped answering {progress}.",
+                finished_at=now,
+            )
+        elif run.attempts < settings.RUN_MAX_ATTEMPTS:
+            with transaction.atomic():
+                requeued = stale.update(
+                    status=Run.Status.QUEUED,
+                    started_at=None,
+                    heartbeat_at=None,
+                    worker_host="",
+                    device="",
+                    device_name="",
+                    cells_done=0,
+                    cells_total=0,
+                    celery_task_id=str(uuid.uuid4()),
+                )
+                if requeued:
+                    run.refresh_from_db()
+                    enqueue_on_commit(run, time_limit=run.notebook.time_limit)
+            counts["requeued"] += requeued
+        else:
+            counts["failed"] += stale.update(
+                status=Run.Status.FAILED,
+                reason=f"Worker lost: the worker on {host} stopped answering {progress} "
+                f"(attempt {run.attempts} of {settings.RUN_MAX_ATTEMPTS}).",
+                finished_at=now,
+            )
+    if any(counts.values()):
+        logger.warning("Reaper: %s", counts)
+    return counts
