@@ -15,6 +15,7 @@ from readings.models import ReadingStatus
 from sessions import selectors, services
 from sessions.forms import NoteForm, ReflectionForm, SessionForm
 from sessions.models import Session
+from sessions.views_notebooks import notebook_section_context
 from tracker.forms import add_service_errors
 from tracker.view_helpers import signed_in_required
 
@@ -126,6 +127,7 @@ def session_detail(request, slug, number):
             context["reflection_form"] = _reflection_form(request, session, mine)
     else:
         context["other_reflections"] = reflections
+    context |= notebook_section_context(request, session)
     return render(request, "sessions/session_detail.html", context)
 
 

@@ -39,7 +39,6 @@ def _check(probe) -> str:
 
 
 def _ping_database() -> None:
-    connection.close_if_unusable_or_obsolete()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
 
