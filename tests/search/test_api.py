@@ -125,3 +125,25 @@ def test_endpoint_is_described_in_openapi():
     assert response["$ref"].endswith("/SearchPage")
     result = schema["components"]["schemas"]["SearchResult"]
     assert set(result["properties"]) == RESULT_KEYS
+
+
+@pytest.mark.parametrize(
+    "nasty",
+    [
+        "\x00",
+        "'; DROP TABLE x; --",
+        "a:*b",
+        "!(&|",
+        '"""',
+        "-",
+        "or or",
+        "é\u200b",
+        "\\",
+        "x" * 200,
+    ],
+)
+def test_any_text_is_a_query_never_an_error(client, corpus, nasty):
+    response = client.get(URL, {"q": nasty})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert set(response.json()) == PAGE_KEYS

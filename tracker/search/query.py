@@ -69,7 +69,8 @@ class ParsedQuery:
 def parse_query(raw: str) -> ParsedQuery:
     """Parses the text of a search box. Alternatives without a required term are dropped: a
     query of exclusions alone would match nearly everything and cannot use an index."""
-    raw = (raw or "")[:MAX_QUERY_LENGTH]
+    # NUL cannot travel to PostgreSQL; other control characters mean nothing in a query.
+    raw = "".join(char if char.isprintable() else " " for char in (raw or ""))[:MAX_QUERY_LENGTH]
     alternatives: list[list[Term]] = [[]]
     for match in _TOKEN.finditer(raw):
         minus, quoted, bare = match.groups()
