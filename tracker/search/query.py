@@ -136,10 +136,14 @@ def expand_aliases(parsed: ParsedQuery) -> ParsedQuery:
         name for spans in spans_per_alternative for names in spans.values() for name in names
     }
     names_by_term: dict[int, list[tuple[str, str]]] = {}
-    rows = TermName.objects.filter(term__names__folded__in=sorted(candidates)).values_list(
-        "term_id", "folded", "name"
+    # Every name of every term that has one of the candidates among its names.
+    named_terms = TermName.objects.filter(folded__in=sorted(candidates)).values("term_id")
+    rows = (
+        TermName.objects.filter(term_id__in=named_terms)
+        .order_by("term_id", "-is_primary", "name")
+        .values_list("term_id", "folded", "name")
     )
-    for term_id, folded, name in rows.distinct().order_by("term_id", "-is_primary", "name"):
+    for term_id, folded, name in rows:
         names_by_term.setdefault(term_id, []).append((folded, name))
     term_by_folded = {
         folded: term_id for term_id, names in names_by_term.items() for folded, _ in names
