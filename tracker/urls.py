@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("", include("tracker.search.urls")),
     path("", include("sessions.urls")),
     path("", include("readings.urls")),
     path("", include("sessions.urls_notebooks")),

@@ -1,0 +1,1 @@
+"""Search across sessions, readings, glossary terms, reflections, notes and highlights."""

@@ -1,0 +1,43 @@
+"""GET /api/v1/search/: the search selector over HTTP."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tracker.search.selectors import search
+from tracker.search.serializers import SearchPageSerializer, SearchParamsSerializer
+
+
+class SearchView(APIView):
+    # Anyone may search; the selector returns only what the caller may see.
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="search",
+        summary="Search everything the caller may see",
+        description=(
+            "Sessions, readings, glossary terms, reflections, notes and highlights, ranked "
+            "together (title hits above body hits). Private reflections and notes of others "
+            "and members-only courses of which the caller is not a member never appear. "
+            "Glossary aliases widen the query: an alias also finds its term's other names."
+        ),
+        parameters=[SearchParamsSerializer],
+        responses={
+            200: SearchPageSerializer,
+            400: OpenApiResponse(description="Bad parameters; the body names each field."),
+        },
+        tags=["search"],
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchParamsSerializer(data=SearchParamsSerializer.data_from(request.query_params))
+        params.is_valid(raise_exception=True)
+        page = search(
+            user=request.user,
+            query=params.validated_data["q"],
+            types=params.validated_data.get("type"),
+            page=params.validated_data["page"],
+            page_size=params.validated_data["page_size"],
+        )
+        return Response(SearchPageSerializer(page, context={"request": request}).data)

@@ -1,0 +1,97 @@
+"""The search endpoint's input (query parameters) and output shapes."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.utils.urls import replace_query_param
+
+from tracker.search.query import MAX_QUERY_LENGTH
+from tracker.search.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
+from tracker.search.sources import TYPES
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=MAX_QUERY_LENGTH,
+        help_text=(
+            'Words to find, all required; "quoted words" for a phrase, -word to exclude, '
+            "`or` between alternatives. The last word also matches as a prefix while typed."
+        ),
+    )
+    type = serializers.ListField(
+        child=serializers.ChoiceField(choices=TYPES),
+        required=False,
+        help_text="Only these kinds; repeat the parameter or separate with commas. All by default.",
+    )
+    page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=1)
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+    )
+
+    @classmethod
+    def data_from(cls, query_params) -> dict:
+        """The parameters as the serializer reads them: `type` may repeat or hold commas."""
+        data = {key: query_params[key] for key in ("q", "page", "page_size") if key in query_params}
+        kinds = [
+            kind.strip()
+            for value in query_params.getlist("type")
+            for kind in value.split(",")
+            if kind.strip()
+        ]
+        if kinds:
+            data["type"] = kinds
+        return data
+
+
+class SearchResultSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=TYPES)
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    snippet = serializers.CharField(
+        help_text="HTML: the text escaped, matched words in <mark>, no other markup."
+    )
+    rank = serializers.FloatField(help_text="Higher is better; comparable within one search.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, result) -> str:
+        return self.context["request"].build_absolute_uri(result.url)
+
+
+class SearchCountsSerializer(serializers.Serializer):
+    """Matches the caller may see, per kind, whatever `type` selects."""
+
+    session = serializers.IntegerField()
+    reading = serializers.IntegerField()
+    term = serializers.IntegerField()
+    reflection = serializers.IntegerField()
+    note = serializers.IntegerField()
+    highlight = serializers.IntegerField()
+
+
+class SearchPageSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    count = serializers.IntegerField(source="total", help_text="Matches among the chosen kinds.")
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    next = serializers.SerializerMethodField()
+    previous = serializers.SerializerMethodField()
+    counts = SearchCountsSerializer()
+    glossary_names = serializers.ListField(
+        child=serializers.CharField(),
+        source="names_found",
+        help_text="Glossary names (a term's name and aliases) the query was widened with.",
+    )
+    results = SearchResultSerializer(many=True)
+
+    def _page_link(self, number: int) -> str:
+        url = self.context["request"].build_absolute_uri()
+        return replace_query_param(url, "page", number)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_next(self, page) -> str | None:
+        return self._page_link(page.page + 1) if page.has_next else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_previous(self, page) -> str | None:
+        return self._page_link(page.page - 1) if page.has_previous else None
