@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -14,7 +15,8 @@ from django.db import models, transaction
 from readings import services as reading_services
 from readings.models import GlossaryTerm, Highlight, Note, Reading
 from sessions import services as session_services
-from sessions.models import Course, Reflection, Session
+from sessions.models import Course, Notebook, Reflection, Session
+from sessions.runs import services as run_services
 from tracker import demo_data as data
 from tracker.models import DemoObject, Profile
 
@@ -51,6 +53,7 @@ class DemoLoader:
         self.seminar(organizer, member)
         self.learning_track(organizer, member)
         self.reading_group(organizer, member, readings)
+        self.notebooks(organizer)
         self.highlights(member, readings)
         self.notes(member, readings, terms)
         return self.created
@@ -260,6 +263,29 @@ class DemoLoader:
             partial(reading_services.reading_create, added_by=added_by, **podcast),
         )
         return made
+
+    def notebooks(self, organizer) -> None:
+        """The two demo notebooks on the reading group's sessions, ready for a run."""
+        folder = settings.BASE_DIR / "sessions" / "demos" / "notebooks"
+        slug = data.READING_GROUP["slug"]
+        for number, title, file_name in data.DEMO_NOTEBOOKS:
+            session = Session.objects.filter(course__slug=slug, number=number).first()
+            if session is None:
+                continue
+            self.ensure(
+                f"notebook:{file_name}",
+                Notebook,
+                {"session": session, "title": title},
+                partial(
+                    run_services.notebook_create,
+                    session=session,
+                    created_by=organizer,
+                    title=title,
+                    file=(folder / file_name).read_bytes(),
+                    file_name=file_name,
+                    time_limit=600,
+                ),
+            )
 
     def highlights(self, member, readings: dict) -> None:
         if member is None:

@@ -144,6 +144,11 @@ TALK_CHAPTERS = [
     ("2c", "How the network sees the data set", None, False),
     ("3", "An overview of reinforcement learning", None, False),
 ]  # fmt: skip
+# (session number in the reading group, title, file under sessions/demos/notebooks)
+DEMO_NOTEBOOKS = [
+    (1, "Feature visualization on handwritten digits", "feature_visualization.ipynb"),
+    (2, "Activation steering of a tiny language model", "activation_steering.ipynb"),
+]
 STEERING_SESSION = {
     "title": "Activation steering",
     "starts_at": datetime(2024, 5, 16, 17, 0),

@@ -100,9 +100,15 @@ TEMPLATES = [
 SQLITE_DEFAULT_URL = f"sqlite:///{DATA_DIR / 'tracker.sqlite3'}"
 DATABASES = {"default": env.db("DATABASE_URL", default=SQLITE_DEFAULT_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the worker write while the web process reads; the timeout rides out short locks.
+    # WAL lets the worker write while the web process reads; the timeout rides out short locks,
+    # and IMMEDIATE transactions take the write lock up front, so a transaction that reads and
+    # then writes never fails with "database is locked" when the worker wrote in between.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     # A file, not memory, for the test database, so a Celery worker started by the worker tests
     # opens the same database as the tests.

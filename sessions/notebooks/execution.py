@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 import papermill
+from django.conf import settings
 from nbclient.exceptions import CellExecutionError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -289,6 +290,8 @@ def run_notebook(
 ) -> Outcome:
     """Runs `source` into `executed` (written as cells run, so it holds partial outputs too)."""
     error: BaseException | None = None
+    # The demo notebooks import their code from this project; the kernel inherits this.
+    os.environ.setdefault("TRACKER_ROOT", str(settings.BASE_DIR))
     try:
         papermill.execute_notebook(
             str(source),

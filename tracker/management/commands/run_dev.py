@@ -28,6 +28,8 @@ class Command(BaseCommand):
             + "\nSign in as organizer / organizer-demo or member / member-demo."
             + f"\nBroker: {settings.CELERY_BROKER_URL}. Press Ctrl-C to stop the site and worker.\n"
         )
+        # A plain `kill` stops both children too, not only Ctrl-C.
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
             while worker.poll() is None and server.poll() is None:
                 time.sleep(0.5)
@@ -42,3 +44,7 @@ class Command(BaseCommand):
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
