@@ -1,0 +1,41 @@
+"""Writes for a person's own settings: profile and API token."""
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from tracker.models import Profile
+from tracker.validation import only_fields, save_validated
+
+PROFILE_FIELDS = {"display_name", "time_zone"}
+
+
+def profile_of(user: User) -> Profile:
+    """The user's profile, made with defaults the first time it is asked for."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, user: User, **fields) -> Profile:
+    profile = profile_of(user)
+    for name, value in only_fields(fields, PROFILE_FIELDS).items():
+        setattr(profile, name, value)
+    return save_validated(profile)
+
+
+def api_token_for(user: User) -> Token:
+    """The user's API token, made on first use; scripts send it as `Authorization: Token …`."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def api_token_regenerate(user: User) -> Token:
+    """Replaces the token, so the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def api_token_revoke(user: User) -> None:
+    Token.objects.filter(user=user).delete()
