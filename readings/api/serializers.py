@@ -38,8 +38,9 @@ class DurationSecondsField(serializers.IntegerField):
         kwargs.setdefault("max_value", 10_000_000)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        return timedelta(seconds=super().to_internal_value(data))
+    def run_validation(self, data=serializers.empty):
+        seconds = super().run_validation(data)  # the range is checked on the number
+        return None if seconds is None else timedelta(seconds=seconds)
 
     def to_representation(self, value):
         return round(value.total_seconds())

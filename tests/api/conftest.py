@@ -6,6 +6,12 @@ from tracker import services
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories hash a password per user; the real hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_throttle_counts():
     """Throttle counts live in the cache; each test starts with none."""
     cache.clear()
@@ -28,3 +34,15 @@ def as_user(db):
         return client
 
     return client_for
+
+
+@pytest.fixture
+def people(course_with_roles):
+    """The course (members only) and one person of each role, by name; anonymous is None."""
+    course, organizer, member, outsider = course_with_roles
+    return course, {
+        "anonymous": None,
+        "non_member": outsider,
+        "member": member,
+        "organizer": organizer,
+    }
