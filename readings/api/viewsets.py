@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from readings import selectors, services
 from readings.api import filters, serializers
 from readings.api.permissions import ReadingPermission, TermPermission
-from readings.models import TermRevision
+from readings.models import GlossaryTerm, TermRevision
 from tracker.api.permissions import IsAuthorOrReadOnly
 from tracker.api.viewsets import ResourceViewSet
 
@@ -208,7 +208,7 @@ class TermRevisionViewSet(
 
     @cached_property
     def term(self):
-        return get_object_or_404(selectors.terms_with_names(), slug=self.kwargs["term_slug"])
+        return get_object_or_404(GlossaryTerm.objects.only("id"), slug=self.kwargs["term_slug"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
