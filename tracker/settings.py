@@ -158,6 +158,10 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="1000/minute"),
         "token": env.str("API_THROTTLE_TOKEN", default="10/minute"),
     },
+    "DEFAULT_RENDERER_CLASSES": [
+        "tracker.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "EXCEPTION_HANDLER": "tracker.api.exceptions.api_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

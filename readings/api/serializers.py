@@ -64,7 +64,7 @@ class ReadingSerializer(serializers.ModelSerializer):
     authors = AuthorshipSerializer(source="authorships", many=True, read_only=True)
     duration_seconds = DurationSecondsField(source="duration", allow_null=True, read_only=True)
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     my_status = serializers.ChoiceField(
         source="viewer_status",
         choices=ReadingStatus.Status.choices,
@@ -271,7 +271,7 @@ class TermRevertInputSerializer(StrictInputSerializer):
 
 
 class TermRevisionSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
     related_slugs = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -295,8 +295,8 @@ class TermRevisionSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    reading = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    term = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    reading = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    term = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     author = serializers.CharField(source="author.username", read_only=True)
 
     class Meta:

@@ -20,6 +20,9 @@ from tracker.api.viewsets import ResourceViewSet
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 ID_PATTERN = r"[0-9]{1,10}"
+TERM_SLUG_PARAMETER = OpenApiParameter(
+    "term_slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=SLUG_PATTERN
+)
 
 
 class ReadingViewSet(ResourceViewSet):
@@ -98,7 +101,7 @@ class ReadingStatusViewSet(ResourceViewSet):
 
     def perform_update(self, record, data):
         return services.reading_status_set(
-            user=self.request.user, reading=record.reading, status=data["status"]
+            user=self.request.user, reading=record.reading, status=data.get("status", record.status)
         )
 
     def perform_destroy(self, record):
@@ -186,12 +189,10 @@ class TermViewSet(ResourceViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("term_slug", OpenApiTypes.STR, OpenApiParameter.PATH)]
-    ),
+    list=extend_schema(parameters=[TERM_SLUG_PARAMETER]),
     retrieve=extend_schema(
         parameters=[
-            OpenApiParameter("term_slug", OpenApiTypes.STR, OpenApiParameter.PATH),
+            TERM_SLUG_PARAMETER,
             OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH),
         ]
     ),

@@ -63,11 +63,17 @@ class CourseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.URLField(allow_null=True, help_text="Members only."))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True, read_only=True, help_text="A URL, or empty; null unless a member."
+        )
+    )
     def get_online_url(self, course: Course) -> str | None:
         return course.online_url if course.viewer_role else None
 
-    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Members only."))
+    @extend_schema_field(
+        serializers.CharField(allow_null=True, read_only=True, help_text="Null unless a member.")
+    )
     def get_online_passcode(self, course: Course) -> str | None:
         return course.online_passcode if course.viewer_role else None
 
@@ -198,7 +204,11 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(
-        serializers.URLField(allow_null=True, help_text="Members only; the course's if unset.")
+        serializers.CharField(
+            allow_null=True,
+            read_only=True,
+            help_text="The session's link, else the course's, or empty; null unless a member.",
+        )
     )
     def get_online_url(self, session: Session) -> str | None:
         return session.effective_online_url if session.viewer_is_member else None

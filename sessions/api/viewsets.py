@@ -52,7 +52,11 @@ class CourseViewSet(ResourceViewSet):
 @extend_schema_view(
     **{
         action: extend_schema(
-            parameters=[OpenApiParameter("course_slug", OpenApiTypes.STR, OpenApiParameter.PATH)]
+            parameters=[
+                OpenApiParameter(
+                    "course_slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=SLUG_PATTERN
+                )
+            ]
         )
         for action in ("list", "retrieve", "create", "update", "partial_update", "destroy")
     }
@@ -89,7 +93,8 @@ class CourseMemberViewSet(ResourceViewSet):
         return services.membership_add(course=self.course, user=data["username"], role=data["role"])
 
     def perform_update(self, membership, data):
-        return services.membership_change_role(membership=membership, role=data["role"])
+        role = data.get("role", membership.role)
+        return services.membership_change_role(membership=membership, role=role)
 
     def perform_destroy(self, membership):
         services.membership_remove(membership=membership)

@@ -216,3 +216,26 @@ def test_huge_and_ordinary_writes_leave_the_course_table_alone(organizer_client)
     )
     assert response.status_code == 400
     assert Course.objects.get(pk=course.pk).title == course.title
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"reading": "r", "phrase": "ab", "\\ud800": 1}',
+        b'{"reading": "\\ud800", "phrase": "ab"}',
+        b'{"reading": "r", "phrase": "a\\udfffb"}',
+        b'{"reading": "r", "phrase": "p", "visibility": "\\ud800"}',
+    ],
+)
+def test_lone_surrogates_are_a_400_even_when_the_error_echoes_them(organizer_client, body):
+    _course, client = organizer_client
+    response = client.generic("POST", "/api/v1/highlights/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()
+
+
+def test_json_nested_too_deeply_is_a_400(organizer_client):
+    _course, client = organizer_client
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = client.generic("POST", "/api/v1/readings/", body, content_type="application/json")
+    assert response.status_code == 400

@@ -91,3 +91,11 @@ def test_adding_an_existing_member_or_unknown_user_is_a_field_error(as_user, peo
 def test_unknown_member_is_404(as_user, people):
     course, who = people
     assert as_user(who["organizer"]).get(members_url(course, "nobody")).status_code == 404
+
+
+def test_an_empty_patch_changes_nothing(as_user, people):
+    course, who = people
+    url = members_url(course, who["member"].username)
+    response = as_user(who["organizer"]).patch(url, {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["role"] == "member"

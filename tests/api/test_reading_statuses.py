@@ -69,3 +69,11 @@ def test_status_for_an_unknown_reading_or_status_is_a_field_error(as_user, membe
         "/api/v1/reading-statuses/", {"reading": reading_factory().slug, "status": "devoured"}
     )
     assert response.status_code == 400 and "status" in response.json()
+
+
+def test_an_empty_patch_keeps_my_status(as_user, member, reading_factory):
+    reading = reading_factory()
+    client = as_user(member)
+    client.post("/api/v1/reading-statuses/", {"reading": reading.slug, "status": "reading"})
+    response = client.patch(f"/api/v1/reading-statuses/{reading.slug}/", {}, format="json")
+    assert (response.status_code, response.json()["status"]) == (200, "reading")

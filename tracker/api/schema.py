@@ -31,6 +31,14 @@ class TrackerAutoSchema(AutoSchema):
             return by_action[action](context={"request": getattr(self.view, "request", None)})
         return super().get_request_serializer()
 
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        blankable = field.read_only or getattr(field, "allow_blank", False)
+        if isinstance(field, serializers.URLField | serializers.EmailField) and blankable:
+            # An unset link or address is "", which is no URI or email: document the string
+            # without the format, or a correct answer would not match its own schema.
+            schema.pop("format", None)
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code in self._error_codes():

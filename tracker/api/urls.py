@@ -1,7 +1,9 @@
 """`/api/v1/` and the schema. Each app adds its viewsets through a `register(router)` function,
 so another module joins the API with one line here."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -18,10 +20,18 @@ readings_api.register(router)
 # Notebooks and runs register here too: `from sessions.api import notebooks` then
 # `notebooks.register(router)`.
 
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other path under /api/v1/: a JSON 404 like the API's own, not the site's page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="auth-token"),
     path("v1/me/", MeView.as_view(), name="me"),
     path("v1/", include(router.urls)),
+    re_path(r"^v1/", api_not_found),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -4,12 +4,12 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from sessions.models import Membership
 from tracker import services
+from tracker.api.parsers import JSONParser
 from tracker.api.serializers import StrictInputSerializer, StrictModelInputSerializer
 from tracker.api.throttling import TokenRequestRateThrottle
 from tracker.models import Profile
@@ -69,7 +69,7 @@ class MembershipSummarySerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField(source="user.username", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.CharField(source="user.email", read_only=True)
     display_name = serializers.CharField(read_only=True)
     time_zone = serializers.CharField(read_only=True)
     memberships = MembershipSummarySerializer(source="user.memberships", many=True, read_only=True)
