@@ -2,6 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from sessions import selectors
+from sessions.api.serializers import SessionSerializer
 from sessions.models import Session
 from tests.api.helpers import ids, results
 
@@ -199,3 +201,33 @@ def test_course_of_a_session_cannot_be_changed(as_user, people, session_factory,
     )
     assert response.status_code == 400
     assert response.json() == {"course": ["Unknown field."]}
+
+
+def test_fast_session_output_equals_drfs_field_by_field_output(
+    as_user, people, session_factory, reading_factory, user_factory
+):
+    course, who = people
+    client = as_user(who["organizer"])
+    created = client.post(
+        "/api/v1/sessions/",
+        {
+            **NEW_SESSION,
+            "course": course.slug,
+            "location": "Room 1",
+            "recording_url": "https://video.example.org/1",
+            "readings": [{"reading": reading_factory().slug, "role": "discussed"}],
+        },
+        format="json",
+    ).json()
+    session_factory(course=course, online_url="https://meet.example.org/own")
+    session_factory(course=course, starts_at=datetime(2024, 7, 1, 9, 30, 15, 5, tzinfo=UTC))
+    for viewer in (who["organizer"], who["member"], user_factory(), None):
+        if viewer is None:
+            course.visibility = "public"
+            course.save()
+        for session in selectors.sessions_with_details(viewer):
+            serializer = SessionSerializer()
+            assert serializer.to_representation(session) == (
+                serializer.to_representation_by_fields(session)
+            )
+    assert created["readings"][0]["role"] == "discussed"

@@ -7,6 +7,7 @@ read-only field such as `body_html`, a field of another endpoint) answers 400 wi
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
@@ -134,6 +135,12 @@ class IdReferenceField(serializers.PrimaryKeyRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=MAX_INTEGER))
         super().__init__(**kwargs)
+
+
+def utc_iso(moment: datetime) -> str:
+    """A time as DRF's DateTimeField writes it: ISO 8601 in UTC, with `Z` for the offset."""
+    text = moment.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def viewer_of(serializer: serializers.BaseSerializer):
