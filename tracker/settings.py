@@ -147,7 +147,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "tracker.api.filters.DocumentedOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "tracker.api.throttling.AnonymousRateThrottle",

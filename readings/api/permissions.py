@@ -1,7 +1,7 @@
 """Who may delete from the shared library: signed-in users add and edit readings and terms,
 but removing one is for whoever added the reading, and for staff."""
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import BasePermission
 
 
 class ReadingPermission(BasePermission):
@@ -18,4 +18,4 @@ class TermPermission(BasePermission):
     message = "Only staff may delete a glossary term; edit it or revert it instead."
 
     def has_object_permission(self, request, view, term) -> bool:
-        return request.method in SAFE_METHODS or request.method != "DELETE" or request.user.is_staff
+        return request.method != "DELETE" or request.user.is_staff

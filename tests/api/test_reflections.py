@@ -149,3 +149,14 @@ def test_reflections_filter_by_author_course_visibility_and_mine(
     assert ids(client.get("/api/v1/reflections/?author=author")) == {theirs.pk}
     assert ids(client.get("/api/v1/reflections/?visibility=course")) == {mine.pk}
     assert ids(client.get(f"/api/v1/reflections/?course={course.slug}")) == {mine.pk, theirs.pk}
+
+
+def test_anyone_signed_in_may_reflect_on_a_public_courses_session(as_user, setting):
+    course, session, who = setting
+    course.visibility = "public"
+    course.save()
+    payload = {"session": session.pk, "body": "Visiting", "visibility": "public"}
+    assert as_user(None).post("/api/v1/reflections/", payload).status_code == 401
+    response = as_user(who["non_member"]).post("/api/v1/reflections/", payload)
+    assert response.status_code == 201
+    assert response.json()["author"] == who["non_member"].username

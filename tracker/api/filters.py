@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 from tracker.api.serializers import EARLIEST_YEAR, LATEST_YEAR, MAX_INTEGER
 
@@ -52,3 +53,17 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_INTEGER)
         super().__init__(*args, **kwargs)
+
+
+class DocumentedOrderingFilter(OrderingFilter):
+    """`?ordering=` as DRF has it, with the fields a list sorts by named in the schema."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = ", ".join(getattr(view, "ordering_fields", None) or [])
+        for parameter in parameters:
+            parameter["description"] = (
+                f"Sort by {fields}; a leading `-` sorts descending, commas sort by several. "
+                "Unknown fields are ignored."
+            )
+        return parameters

@@ -3,9 +3,9 @@ selector's queryset, writes through an input serializer and a service."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, status, viewsets
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from tracker.api.filters import DocumentedOrderingFilter
 from tracker.api.parsers import JSONParser
 
 
@@ -15,7 +15,7 @@ class ResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     call services; a write answers with the object as read back through `get_queryset()`."""
 
     parser_classes = [JSONParser]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, DocumentedOrderingFilter]
     input_serializer_classes: dict = {}
 
     def get_input_serializer(self, *args, **kwargs):
