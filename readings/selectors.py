@@ -1,6 +1,6 @@
 """Reads for readings, highlights, glossary terms and notes, with visibility decided once."""
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 
 from readings.models import (
     GlossaryTerm,
@@ -214,3 +214,34 @@ def term_backlinks(user, *, term: GlossaryTerm) -> dict[str, QuerySet]:
 
 def term_revisions(*, term: GlossaryTerm) -> QuerySet[TermRevision]:
     return term.revisions.select_related("author__profile").order_by("-number")
+
+
+def readings_with_viewer_status(user) -> QuerySet[Reading]:
+    """The library with authors and tags loaded and `viewer_status` annotated: the user's
+    reading status for each (None when they have none, or are not signed in)."""
+    readings = readings_with_details().select_related("added_by")
+    if not (user and user.is_authenticated):
+        return readings.annotate(viewer_status=Value(None, output_field=CharField()))
+    status = ReadingStatus.objects.filter(user=user, reading_id=OuterRef("pk")).values("status")
+    return readings.annotate(viewer_status=Subquery(status[:1]))
+
+
+def reading_statuses_of(user) -> QuerySet[ReadingStatus]:
+    """A user's own reading statuses; nobody else's are ever read through here."""
+    if not (user and user.is_authenticated):
+        return ReadingStatus.objects.none()
+    return ReadingStatus.objects.filter(user=user).select_related("reading")
+
+
+def highlights_with_details(user) -> QuerySet[Highlight]:
+    return highlights_visible_to(user).select_related("author", "reading")
+
+
+def notes_with_details(user) -> QuerySet[Note]:
+    return notes_visible_to(user).select_related("author", "session", "reading", "term")
+
+
+def terms_with_details() -> QuerySet[GlossaryTerm]:
+    """Terms with names and related terms loaded and `current_revision` annotated."""
+    latest = TermRevision.objects.filter(term_id=OuterRef("pk")).order_by("-number")
+    return terms_with_names().annotate(current_revision=Subquery(latest.values("number")[:1]))

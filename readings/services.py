@@ -313,3 +313,33 @@ def _record_revision(term: GlossaryTerm, *, author: User | None, summary: str) -
     return TermRevision.objects.create(
         term=term, number=last + 1, author=author, summary=summary[:200], **snapshot
     )
+
+
+# Deletions
+
+
+@transaction.atomic
+def reading_delete(*, reading: Reading) -> None:
+    """Removes a reading from the library, unless a session still lists it."""
+    if reading.session_uses.exists():
+        raise ValidationError(
+            "A session still lists this reading; detach it from the session first."
+        )
+    reading.delete()
+
+
+def reading_status_clear(*, user: User, reading: Reading) -> None:
+    ReadingStatus.objects.filter(user=user, reading=reading).delete()
+
+
+def highlight_delete(*, highlight: Highlight) -> None:
+    highlight.delete()
+
+
+def note_delete(*, note: Note) -> None:
+    note.delete()
+
+
+@transaction.atomic
+def term_delete(*, term: GlossaryTerm) -> None:
+    term.delete()

@@ -2,7 +2,19 @@
 pages, API, search, feeds and exports all start from these querysets."""
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -213,3 +225,48 @@ def my_reflections(*, user) -> QuerySet[Reflection]:
         .select_related("session__course", "covers_until")
         .order_by("-session__starts_at", "-id")
     )
+
+
+def courses_with_viewer_role(user, courses: QuerySet[Course] | None = None) -> QuerySet[Course]:
+    """Visible courses annotated with `viewer_role`: the user's role in each, or None."""
+    courses = courses if courses is not None else courses_visible_to(user)
+    if not _is_signed_in(user):
+        return courses.annotate(viewer_role=Value(None, output_field=CharField()))
+    role = Membership.objects.filter(user=user, course_id=OuterRef("pk")).values("role")[:1]
+    return courses.annotate(viewer_role=Subquery(role))
+
+
+def course_members(course: Course) -> QuerySet[Membership]:
+    """The course's memberships with their users (and profiles, where there is one)."""
+    return (
+        Membership.objects.filter(course=course)
+        .select_related("user", "user__profile")
+        .order_by("user__username")
+    )
+
+
+def sessions_with_details(user) -> QuerySet[Session]:
+    """Visible sessions with speakers, agenda and readings loaded, and `viewer_is_member`
+    annotated, so a list of any length costs the same few queries."""
+    if _is_signed_in(user):
+        member = Exists(Membership.objects.filter(user=user, course_id=OuterRef("course_id")))
+    else:
+        member = Value(False, output_field=BooleanField())
+    return (
+        sessions_visible_to(user)
+        .annotate(viewer_is_member=member)
+        .prefetch_related(
+            "speakers",
+            "agenda_items",
+            Prefetch(
+                "session_readings",
+                queryset=SessionReading.objects.select_related("reading").order_by(
+                    "position", "id"
+                ),
+            ),
+        )
+    )
+
+
+def reflections_with_details(user) -> QuerySet[Reflection]:
+    return reflections_visible_to(user).select_related("author", "session__course", "covers_until")

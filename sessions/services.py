@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sessions.models import (
@@ -161,3 +162,72 @@ def reflection_save(
     reflection.covers_until = covers_until
     reflection.body_html = render_markdown(body)
     return save_validated(reflection)
+
+
+@transaction.atomic
+def course_delete(*, course: Course) -> None:
+    course.delete()
+
+
+@transaction.atomic
+def membership_add(*, course: Course, user: User, role: str = Membership.Role.MEMBER) -> Membership:
+    """Adds a new member; someone who already belongs is an error, not a silent role change."""
+    if Membership.objects.filter(course=course, user=user).exists():
+        raise ValidationError({"user": f"{user.get_username()} already belongs to this course."})
+    return save_validated(Membership(course=course, user=user, role=role))
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role != Membership.Role.ORGANIZER:
+        _keep_an_organizer(membership)
+    membership.role = role
+    return save_validated(membership)
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    _keep_an_organizer(membership)
+    membership.delete()
+
+
+def _keep_an_organizer(membership: Membership) -> None:
+    """A course always keeps one organizer, or nobody could change it again."""
+    if membership.role != Membership.Role.ORGANIZER:
+        return
+    organizers = Membership.objects.select_for_update().filter(
+        course_id=membership.course_id, role=Membership.Role.ORGANIZER
+    )
+    if not organizers.exclude(pk=membership.pk).exists():
+        raise ValidationError({"role": "A course needs at least one organizer."})
+
+
+@transaction.atomic
+def session_delete(*, session: Session) -> None:
+    session.delete()
+
+
+@transaction.atomic
+def reflection_create(
+    *,
+    author: User,
+    session: Session,
+    body: str,
+    visibility: str,
+    covers_until: Session | None = None,
+) -> Reflection:
+    """A new reflection; one already on the session is changed with reflection_save instead."""
+    if Reflection.objects.filter(author=author, session=session).exists():
+        raise ValidationError({"session": "You already have a reflection on this session."})
+    return reflection_save(
+        author=author,
+        session=session,
+        body=body,
+        visibility=visibility,
+        covers_until=covers_until,
+    )
+
+
+@transaction.atomic
+def reflection_delete(*, reflection: Reflection) -> None:
+    reflection.delete()

@@ -5,7 +5,9 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from tracker.models import Profile
-from tracker.validation import save_validated
+from tracker.validation import only_fields, save_validated
+
+PROFILE_FIELDS = {"display_name", "time_zone"}
 
 
 def profile_for(user: User) -> Profile:
@@ -14,15 +16,19 @@ def profile_for(user: User) -> Profile:
     return profile
 
 
-def profile_update(*, user: User, display_name: str, time_zone: str) -> Profile:
+@transaction.atomic
+def profile_update(*, user: User, **fields) -> Profile:
     profile = profile_for(user)
-    profile.display_name = " ".join(display_name.split())
-    profile.time_zone = time_zone
+    for name, value in only_fields(fields, PROFILE_FIELDS).items():
+        setattr(profile, name, value)
+    profile.display_name = " ".join(profile.display_name.split())
     return save_validated(profile)
 
 
-def api_token_for(user: User) -> Token | None:
-    return Token.objects.filter(user=user).first()
+def api_token_for(user: User) -> Token:
+    """The user's API token, made on first use; scripts send it as `Authorization: Token …`."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
 
 
 @transaction.atomic
@@ -30,3 +36,7 @@ def api_token_regenerate(*, user: User) -> Token:
     """A new secret for the API; the old one stops working at once."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()

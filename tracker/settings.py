@@ -198,17 +198,60 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
+# The API (/api/v1/): token auth for scripts, session auth (with CSRF) for the browser. Token
+# comes first so an anonymous request is told 401 with `WWW-Authenticate: Token`.
+# Throttle rates are "<number>/<second|minute|hour|day>"; the counts live in the default cache.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.TrackerPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "tracker.api.filters.DocumentedOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tracker.api.throttling.AnonymousRateThrottle",
+        "tracker.api.throttling.SignedInRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="100/minute"),
+        "user": env.str("API_THROTTLE_USER", default="1000/minute"),
+        "token": env.str("API_THROTTLE_TOKEN", default="10/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": [
+        "tracker.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "tracker.api.exceptions.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tracker API",
+    "DESCRIPTION": (
+        "Courses, sessions, reflections, readings, the glossary and notes. Send "
+        "`Authorization: Token <token>` (from POST /api/v1/auth/token/). An object you may not "
+        "see answers 404; unknown fields in a request body answer 400."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CourseKindEnum": "sessions.models.Course.Kind",
+        "CourseVisibilityEnum": "sessions.models.Course.CourseVisibility",
+        "MembershipRoleEnum": "sessions.models.Membership.Role",
+        "SessionStatusEnum": "sessions.models.Session.Status",
+        "SessionReadingRoleEnum": "sessions.models.SessionReading.Role",
+        "ReadingKindEnum": "readings.models.Reading.Kind",
+        "ReadingStatusEnum": "readings.models.ReadingStatus.Status",
+        "WritingVisibilityEnum": "tracker.visibility.Visibility",
+        "HighlightVisibilityEnum": "readings.api.serializers.HIGHLIGHT_VISIBILITIES",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -21,8 +21,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("tracker.search.urls")),
+    path("api/v1/", include("sessions.api_notebooks_urls")),
+    path("api/", include("tracker.api.urls")),
     path("", include("sessions.urls")),
     path("", include("readings.urls")),
     path("", include("sessions.urls_notebooks")),
-    path("api/v1/", include("sessions.api_notebooks_urls")),
 ]

@@ -1,0 +1,8 @@
+def results(response) -> list[dict]:
+    """The rows of one page of a list response."""
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def ids(response, key: str = "id") -> set:
+    return {row[key] for row in results(response)}

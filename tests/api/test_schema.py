@@ -1,0 +1,98 @@
+"""The OpenAPI schema and its interactive docs."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+ERROR_CODES_EVERYWHERE = {"401", "429"}
+
+
+@pytest.fixture
+def openapi(api) -> dict:
+    response = api.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(openapi):
+    for path, methods in openapi["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_schema_is_openapi_3_and_covers_every_resource(openapi):
+    assert openapi["openapi"].startswith("3.")
+    paths = set(openapi["paths"])
+    for resource in (
+        "courses",
+        "sessions",
+        "reflections",
+        "readings",
+        "reading-statuses",
+        "highlights",
+        "terms",
+        "notes",
+    ):
+        assert f"/api/v1/{resource}/" in paths
+    assert "/api/v1/courses/{course_slug}/members/{username}/" in paths
+    assert "/api/v1/terms/{term_slug}/revisions/{number}/" in paths
+    assert "/api/v1/terms/{slug}/revert/" in paths
+    assert {"/api/v1/me/", "/api/v1/auth/token/"} <= paths
+
+
+def test_every_operation_documents_its_error_answers(openapi):
+    for path, method, operation in _operations(openapi):
+        codes = set(operation["responses"])
+        assert codes >= ERROR_CODES_EVERYWHERE, (method, path)
+        if method in {"post", "put", "patch"}:
+            assert {"400", "403"} <= codes, (method, path)
+        if "{" in path:
+            assert "404" in codes, (method, path)
+        if method == "get" and "{" not in path and path != "/api/v1/me/":
+            assert {"400", "404"} <= codes, (method, path)  # bad filter, page past the end
+        assert "Retry-After" in operation["responses"]["429"]["headers"]
+
+
+def test_request_bodies_are_the_input_serializers(openapi):
+    schemas = openapi["components"]["schemas"]
+    create = schemas["SessionCreateInputRequest"]["properties"]
+    assert {"course", "speakers", "agenda", "readings"} <= set(create)
+    assert "abstract_html" not in create
+    assert "course" not in schemas["SessionUpdateInputRequest"]["properties"]
+    session = schemas["Session"]["properties"]
+    assert {"starts_at_local", "ends_at_local", "time_zone", "abstract_html"} <= set(session)
+
+
+def test_list_parameters_include_filters_ordering_and_page_size(openapi):
+    names = {p["name"] for p in openapi["paths"]["/api/v1/readings/"]["get"]["parameters"]}
+    assert {"kind", "tag", "year", "status", "search", "ordering", "page", "page_size"} <= names
+    names = {p["name"] for p in openapi["paths"]["/api/v1/sessions/"]["get"]["parameters"]}
+    assert {"course", "status", "starts_after", "starts_before"} <= names
+
+
+def test_swagger_ui_loads_only_the_sites_own_assets(api):
+    response = api.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets, page
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        assert finders.find(asset.removeprefix("/static/")), asset
+    assert "cdn" not in page.lower()
+    assert "/api/schema/" in page
+
+
+def test_unknown_api_paths_answer_json_404(as_user, member):
+    for url in ("/api/v1/nothing-here/", "/api/v1/courses/a b/"):
+        response = as_user(member).post(url, {})
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
+
+
+def test_api_root_lists_the_resources(as_user, member):
+    body = as_user(member).get("/api/v1/").json()
+    assert {"courses", "sessions", "readings", "terms", "notes"} <= set(body)

@@ -1,0 +1,32 @@
+"""One exception handler: a service's ValidationError becomes a 400 naming its fields."""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=_field_errors(exc))
+    elif isinstance(exc, IntegrityError):
+        # Services validate first, so this is a race with a concurrent write; the service's
+        # transaction has rolled back and nothing was stored.
+        exc = exceptions.ValidationError(
+            {
+                api_settings.NON_FIELD_ERRORS_KEY: [
+                    "This conflicts with data that changed meanwhile; try again."
+                ]
+            }
+        )
+    return exception_handler(exc, context)
+
+
+def _field_errors(exc: DjangoValidationError) -> dict:
+    errors = as_serializer_error(exc)
+    if NON_FIELD_ERRORS in errors:
+        errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+    return errors
