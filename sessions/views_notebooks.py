@@ -233,13 +233,31 @@ def artifact_file(request, run_id, artifact_id, name):
         if artifact.kind == Artifact.Kind.HTML
         else mimetypes.guess_type(artifact.name)[0] or "application/octet-stream"
     )
-    response = FileResponse(
+    if not inline and _store_signs_urls(artifact.file.storage):
+        # A download from a shared object store goes there directly, through a short-lived
+        # signed link: the web process never holds a large artifact.
+        return redirect(_signed_download_url(artifact.file, artifact.name, content_type))
+    response = FileResponse(  # streamed in blocks, never read whole
         artifact.file.open("rb"),
         as_attachment=not inline,
         filename=artifact.name,
         content_type=content_type,
     )
     return _locked_down(response)
+
+
+def _store_signs_urls(storage) -> bool:
+    return getattr(storage, "querystring_auth", False)
+
+
+def _signed_download_url(file, name: str, content_type: str) -> str:
+    return file.storage.url(
+        file.name,
+        parameters={
+            "ResponseContentDisposition": f'attachment; filename="{name}"',
+            "ResponseContentType": content_type,
+        },
+    )
 
 
 @_files_for_browsers_and_api_clients

@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.storage_config import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -140,8 +142,19 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every requ
 WHITENOISE_USE_FINDERS = DEVELOPMENT  # serve straight from the app folders while developing
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Uploaded notebooks and run outputs: the media folder by default, or a shared S3-compatible store
+# (ARTIFACT_STORAGE_URL) so GPU workers on other machines store outputs the web process serves.
+ARTIFACT_STORAGE_URL = env.str("ARTIFACT_STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        storage_from_url(
+            ARTIFACT_STORAGE_URL,
+            access_key=env.str("ARTIFACT_STORAGE_ACCESS_KEY", default=""),
+            secret_key=env.str("ARTIFACT_STORAGE_SECRET_KEY", default=""),
+        )
+        if ARTIFACT_STORAGE_URL
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
