@@ -77,7 +77,25 @@ def cluster_database():
 
 
 @pytest.fixture(scope="session")
-def cluster_environment(cluster_database, tmp_path_factory):
+def object_store():
+    """An S3-compatible store on loopback (moto's server), with an empty bucket."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    ).create_bucket(Bucket="tracker-artifacts")  # fmt: skip
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster_environment(cluster_database, object_store, tmp_path_factory):
     _, database_url = cluster_database
     data = tmp_path_factory.mktemp("cluster-data")
     environment = {
@@ -92,6 +110,12 @@ def cluster_environment(cluster_database, tmp_path_factory):
         CACHE_URL=REDIS_URL.rsplit("/", 1)[0] + "/12",
         DATA_DIR=str(data),
         STATIC_ROOT=str(data / "static"),
+        ARTIFACT_STORAGE_URL=(
+            f"s3://tracker-artifacts/runs?endpoint_url={object_store}&region=us-east-1"
+        ),
+        ARTIFACT_STORAGE_ACCESS_KEY="testing",
+        ARTIFACT_STORAGE_SECRET_KEY="testing",
+        RUN_REAPER_INTERVAL_SECONDS="5",
         # Plain HTTP on loopback: no TLS terminator in front of gunicorn here.
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
@@ -105,24 +129,57 @@ def cluster_environment(cluster_database, tmp_path_factory):
     return environment
 
 
+class Processes:
+    """Processes of the cluster, stopped (and their logs closed) at the end."""
+
+    def __init__(self, folder: Path, environment: dict) -> None:
+        self.folder, self.environment, self.running = folder, environment, []
+
+    def start(self, name: str, command: list[str]) -> subprocess.Popen:
+        log = (self.folder / f"{name}.log").open("w")
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.running.append((process, log))
+        return process
+
+    def log(self, name: str) -> str:
+        return (self.folder / f"{name}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for process, _ in self.running:
+            process.terminate()
+        for process, log in self.running:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
+
+
 @pytest.fixture(scope="session")
-def web_server(cluster_environment, tmp_path_factory):
+def cluster(cluster_environment, tmp_path_factory):
+    processes = Processes(tmp_path_factory.mktemp("logs"), cluster_environment)
+    yield processes
+    processes.stop()
+
+
+@pytest.fixture(scope="session")
+def web_server(cluster):
     port = free_port()
     command = compose_command(
         "web", **{"0.0.0.0:8000": f"127.0.0.1:{port}", "--workers 3": "--workers 2"}
     )
-    log = (tmp_path_factory.mktemp("logs") / "web.log").open("w")
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=cluster_environment, stdout=log, stderr=subprocess.STDOUT
-    )
+    cluster.start("web", command)
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/healthz", timeout=180)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    wait_for(f"{base}/healthz", timeout=180)
+    return base
+
+
+@pytest.fixture(scope="session")
+def workers(cluster, web_server, cluster_environment):
+    """The CPU worker and beat, from the compose file's commands (web has migrated by now)."""
+    data = cluster_environment["DATA_DIR"]
+    cluster.start("worker", compose_command("worker"))
+    cluster.start("beat", compose_command("beat", **{"/app/data": data}))
+    return cluster
