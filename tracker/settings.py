@@ -5,6 +5,7 @@ embedded broker, a throwaway secret) need no server; `manage.py check --deploy` 
 production process runs on one of them.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -113,9 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file, not memory, for the test database, so a Celery worker started by the worker tests
-    # opens the same database as the tests.
+    # opens the same database as the tests; one per test process, so two runs never share it.
     DATABASES["default"].setdefault("TEST", {}).setdefault(
-        "NAME", str(DATA_DIR / "test-tracker.sqlite3")
+        "NAME", str(DATA_DIR / f"test-tracker-{os.getpid()}.sqlite3")
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

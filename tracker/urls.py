@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import health, views
+from tracker import health, views, workers
 from tracker.auth import RateLimitedAuthenticationForm
 
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("tracker.search.urls")),
+    path("status/workers/", workers.workers_page, name="workers"),
+    path("api/v1/workers/", workers.workers_api, name="api-workers"),
     path("api/v1/", include("sessions.api_notebooks_urls")),
     path("api/", include("tracker.api.urls")),
     path("", include("sessions.urls")),

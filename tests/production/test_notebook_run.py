@@ -128,6 +128,13 @@ def test_a_run_goes_from_the_api_through_the_worker_to_the_object_store(
     }
     image = api.get(artifacts["image"], timeout=30)  # follows the signed link to the store
     assert image.content.startswith(b"\x89PNG")
+    # The organizer sees the worker that ran it, with its queue.
+    online = api.get(f"{web_server}/api/v1/workers/", timeout=30).json()
+    assert online["available"] and any(
+        w["host"] == state["worker_host"] or state["worker_host"] in w["host"]
+        for w in online["workers"]
+    ), online
+    assert any("cpu" in w["queues"] for w in online["workers"])
     # An outsider's token gets nothing.
     assert requests.get(artifacts["metrics"], timeout=30, allow_redirects=False).status_code in {
         401,
