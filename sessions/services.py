@@ -137,11 +137,12 @@ def _replace_children(session: Session, *, speakers, agenda, readings) -> None:
             save_validated(SessionReading(session=session, position=position, **attached))
 
 
-def attendance_mark(*, user: User, session: Session, attended: bool = True) -> None:
+def attendance_mark(*, user: User, session: Session, attended: bool = True) -> Attendance | None:
+    """Records (or, with attended=False, removes) the user's attendance; returns the record."""
     if attended:
-        Attendance.objects.get_or_create(user=user, session=session)
-    else:
-        Attendance.objects.filter(user=user, session=session).delete()
+        return Attendance.objects.get_or_create(user=user, session=session)[0]
+    Attendance.objects.filter(user=user, session=session).delete()
+    return None
 
 
 @transaction.atomic

@@ -13,9 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from readings import services as reading_services
-from readings.models import GlossaryTerm, Highlight, Note, Reading
+from readings.models import GlossaryTerm, Highlight, Note, Reading, ReadingStatus
 from sessions import services as session_services
-from sessions.models import Course, Notebook, Reflection, Session
+from sessions.models import Attendance, Course, Notebook, Reflection, Session
 from sessions.runs import services as run_services
 from tracker import demo_data as data
 from tracker.models import DemoObject, Profile
@@ -56,6 +56,7 @@ class DemoLoader:
         self.notebooks(organizer)
         self.highlights(member, readings)
         self.notes(member, readings, terms)
+        self.progress(member, readings)
         return self.created
 
     def user(self, spec: dict) -> User | None:
@@ -335,6 +336,31 @@ class DemoLoader:
             if terms.get(left) and terms.get(right):
                 terms[left].related.add(terms[right])
         return terms
+
+    def progress(self, member, readings: dict) -> None:
+        """Some attendance and reading statuses, so the dashboard has progress to show."""
+        if member is None:
+            return
+        for slug, numbers in data.ATTENDED.items():
+            for session in Session.objects.filter(course__slug=slug, number__in=numbers):
+                self.ensure(
+                    f"attendance:{slug}:{session.number}",
+                    Attendance,
+                    {"user": member, "session": session},
+                    partial(session_services.attendance_mark, user=member, session=session),
+                )
+        for slug, status in data.READING_STATUSES:
+            reading = readings.get(slug)
+            if reading is None:
+                continue
+            self.ensure(
+                f"status:{slug}",
+                ReadingStatus,
+                {"user": member, "reading": reading},
+                partial(
+                    reading_services.reading_status_set, user=member, reading=reading, status=status
+                ),
+            )
 
     def notes(self, member, readings: dict, terms: dict) -> None:
         reading = readings.get("zoom-in-circuits")

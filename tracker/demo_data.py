@@ -288,3 +288,17 @@ RELATED_TERMS = [
     ("Auto-encoder", "Variational auto-encoder"),
     ("Mechanistic Interpretability", "Features, circuits and universality"),
 ]
+
+# What the member attended (course slug: session numbers) and their reading statuses.
+ATTENDED = {
+    "ai-safety-alignment": [1, 2, 3, 4, 5, 6, 7],
+    "ai-safety-governance": [1, 2, 4, 5],
+    "interpretability-reading-group": [1],
+}
+READING_STATUSES = [
+    ("feature-visualization", "read"),
+    ("building-blocks-of-interpretability", "reading"),
+    ("steering-gpt2-xl-activation-vector", "reading"),
+    ("gpt-3-few-shot-learners", "to_read"),
+    ("rational-animations-intro-to-mech-interp", "read"),
+]
