@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 export TRACKER_ENV ?= development
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: venv run test lint format lock worker web demo bench
+.PHONY: venv run test lint format lock bench bench-search
 
 venv: $(STAMP)
 
@@ -34,6 +34,15 @@ lint: venv
 format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Benchmarks: each prints its figures and a ratio against a baseline measured in the same run.
+# bench-search needs PostgreSQL (it builds and drops its own 1,000,000-row database).
+bench: venv
+	$(BIN)/python bench/api_list.py
+	$(BIN)/python bench/notebook_overhead.py
+
+bench-search: venv
+	$(BIN)/python bench/search.py
 
 # Re-pin requirements.txt from requirements.in (keeps torch at the one allowed release).
 lock:
