@@ -342,3 +342,18 @@ def _strip_braces(text: str) -> str:
 def _keywords(entry: dict) -> str:
     # bibtexparser's field homogenizing renames `keywords` to `keyword`.
     return entry.get("keyword") or entry.get("keywords") or ""
+
+
+# Downloads: what a page or the API sends for each format.
+
+MEDIA_TYPES = {
+    "bibtex": "application/x-bibtex; charset=utf-8",
+    "csljson": "application/vnd.citationstyles.csl+json; charset=utf-8",
+}
+EXTENSIONS = {"bibtex": "bib", "csljson": "json"}
+
+
+def export(readings: Iterable[Reading], format: str) -> str:
+    if format not in FORMATS:
+        raise ValidationError({"format": f"Choose one of: {', '.join(FORMATS)}."})
+    return export_bibtex(readings) if format == "bibtex" else export_csljson(readings)
