@@ -265,4 +265,4 @@ def readings_of_course(user, *, course) -> QuerySet[Reading]:
     used = SessionReading.objects.filter(
         session__in=sessions_visible_to(user).filter(course=course)
     ).values("reading_id")
-    return readings_with_details().filter(id__in=used).order_by("title", "id")
+    return readings_with_viewer_status(user).filter(id__in=used).order_by("title", "id")

@@ -27,7 +27,9 @@ def readings_to_export(request):
         session = get_object_or_404(
             session_selectors.sessions_visible_to(user), pk=query["session"]
         )
-        return selectors.readings_of_session(session), f"{session.course.slug}-{session.number}"
+        return selectors.readings_of_session(
+            user, session=session
+        ), f"{session.course.slug}-{session.number}"
     if query.get("course"):
         course = session_selectors.course_visible_to(user, slug=query["course"])
         return selectors.readings_of_course(user, course=course), course.slug
