@@ -250,11 +250,11 @@ def terms_with_details() -> QuerySet[GlossaryTerm]:
 # Bibliography exports: the lists a user can export, among what they may see.
 
 
-def readings_of_session(session) -> QuerySet[Reading]:
-    """A session's readings in the order the session lists them (the session already checked
-    visible by the caller)."""
+def readings_of_session(user, *, session) -> QuerySet[Reading]:
+    """A session's readings in the order the session lists them (the caller has checked that
+    the user may see the session), with the user's `viewer_status`."""
     return (
-        readings_with_details()
+        readings_with_viewer_status(user)
         .filter(session_uses__session=session)
         .order_by("session_uses__position", "session_uses__id")
     )
