@@ -108,3 +108,14 @@ def test_an_unreadable_file_is_a_400(as_user, member):
     assert response.status_code == 400
     assert "file" in response.json()
     assert Reading.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_export_costs_the_same_queries_at_any_size(api, django_assert_max_num_queries, size):
+    for n in range(size):
+        services.reading_create(
+            title=f"Reading {n}", authors=[("Ada", "Lovelace"), ("Alan", "Turing")], tags=["t"]
+        )
+    with django_assert_max_num_queries(4):
+        response = api.get("/api/v1/readings/export", {"format": "bibtex"})
+    assert response.content.decode().count("@") == size

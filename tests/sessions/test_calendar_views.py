@@ -183,3 +183,16 @@ def test_anonymous_import_goes_to_sign_in(client, course_with_roles):
     course = course_with_roles[0]
     response = client.get(reverse("calendar_import", args=[course.slug]))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_personal_feed_costs_the_same_queries_at_any_size(
+    client, course_with_roles, django_assert_max_num_queries, size
+):
+    course, _organizer, member, _outsider = course_with_roles
+    for _ in range(size):
+        SessionFactory(course=course)
+    token = profile_services.profile_for(member).calendar_token
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("personal_calendar", args=[token]))
+    assert len(_events(response)) == size
