@@ -263,8 +263,10 @@ def _from_csl(item) -> dict | str:
             authors.append((str(person.get("given", "")), str(person["family"])))
         elif person.get("literal"):
             authors.append(("", str(person["literal"])))
-    parts = (item.get("issued") or {}).get("date-parts") or [[None]]
-    year = parts[0][0] if parts and parts[0] else None
+    issued = item.get("issued")
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    first = parts[0] if isinstance(parts, list) and parts else None
+    year = first[0] if isinstance(first, list) and first else None
     arxiv = item.get("archive_location", "") if item.get("archive") == "arXiv" else ""
     return {
         "title": title,
@@ -284,6 +286,9 @@ def _check(candidate: tuple[str, dict | str]) -> EntryReport:
     key, fields = candidate
     if isinstance(fields, str):
         return EntryReport(key=key, title="", outcome="rejected", reason=fields)
+    if not _storable(fields):
+        reason = "it holds characters that cannot be stored (a NUL or a lone surrogate)"
+        return EntryReport(key=key, title="", outcome="rejected", reason=reason)
     try:
         fields["arxiv_id"] = normalize_arxiv_id(fields["arxiv_id"])
         fields["doi"] = normalize_doi(fields["doi"])
@@ -295,6 +300,18 @@ def _check(candidate: tuple[str, dict | str]) -> EntryReport:
     if not fields["year"]:
         fields["year"] = None
     return EntryReport(key=key, title=fields["title"], outcome="added", fields=fields)
+
+
+def _storable(value) -> bool:
+    """False when a string anywhere in the entry holds a NUL or a lone surrogate, which no
+    database column takes."""
+    if isinstance(value, str):
+        return "\x00" not in value and not re.search("[\ud800-\udfff]", value)
+    if isinstance(value, dict):
+        return all(_storable(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_storable(v) for v in value)
+    return True
 
 
 def _year(value) -> int | None:
@@ -342,3 +359,18 @@ def _strip_braces(text: str) -> str:
 def _keywords(entry: dict) -> str:
     # bibtexparser's field homogenizing renames `keywords` to `keyword`.
     return entry.get("keyword") or entry.get("keywords") or ""
+
+
+# Downloads: what a page or the API sends for each format.
+
+MEDIA_TYPES = {
+    "bibtex": "application/x-bibtex; charset=utf-8",
+    "csljson": "application/vnd.citationstyles.csl+json; charset=utf-8",
+}
+EXTENSIONS = {"bibtex": "bib", "csljson": "json"}
+
+
+def export(readings: Iterable[Reading], format: str) -> str:
+    if format not in FORMATS:
+        raise ValidationError({"format": f"Choose one of: {', '.join(FORMATS)}."})
+    return export_bibtex(readings) if format == "bibtex" else export_csljson(readings)

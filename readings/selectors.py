@@ -245,3 +245,24 @@ def terms_with_details() -> QuerySet[GlossaryTerm]:
     """Terms with names and related terms loaded and `current_revision` annotated."""
     latest = TermRevision.objects.filter(term_id=OuterRef("pk")).order_by("-number")
     return terms_with_names().annotate(current_revision=Subquery(latest.values("number")[:1]))
+
+
+# Bibliography exports: the lists a user can export, among what they may see.
+
+
+def readings_of_session(user, *, session) -> QuerySet[Reading]:
+    """A session's readings in the order the session lists them (the caller has checked that
+    the user may see the session), with the user's `viewer_status`."""
+    return (
+        readings_with_viewer_status(user)
+        .filter(session_uses__session=session)
+        .order_by("session_uses__position", "session_uses__id")
+    )
+
+
+def readings_of_course(user, *, course) -> QuerySet[Reading]:
+    """Every reading a course's sessions list, among the sessions the user may see."""
+    used = SessionReading.objects.filter(
+        session__in=sessions_visible_to(user).filter(course=course)
+    ).values("reading_id")
+    return readings_with_viewer_status(user).filter(id__in=used).order_by("title", "id")

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from readings import views
+from readings import views, views_bibliography
 
 urlpatterns = [
     path("readings/", views.reading_list, name="reading_list"),
     path("readings/new/", views.reading_create, name="reading_create"),
+    path("readings/import/", views_bibliography.reading_import, name="reading_import"),
+    path(
+        "readings/export/<str:format>/",
+        views_bibliography.reading_export,
+        name="reading_export",
+    ),
     path("readings/<slug:slug>/", views.reading_detail, name="reading_detail"),
     path("readings/<slug:slug>/edit/", views.reading_edit, name="reading_edit"),
     path("readings/<slug:slug>/status/", views.reading_status_set, name="reading_status_set"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions import views
+from sessions import views, views_calendars, views_exports
 
 urlpatterns = [
     path("courses/", views.course_list, name="course_list"),
@@ -27,4 +27,28 @@ urlpatterns = [
         views.session_note_add,
         name="session_note_add",
     ),
+    # Calendars
+    path(
+        "courses/<slug:slug>/calendar.ics", views_calendars.course_calendar, name="course_calendar"
+    ),
+    path(
+        "courses/<slug:slug>/calendar/import/",
+        views_calendars.calendar_import,
+        name="calendar_import",
+    ),
+    path(
+        "courses/<slug:slug>/sessions/<int:number>/calendar.ics",
+        views_calendars.session_calendar,
+        name="session_calendar",
+    ),
+    path("calendar/<str:token>.ics", views_calendars.personal_calendar, name="personal_calendar"),
+    path(
+        "accounts/profile/calendar-token/",
+        views_calendars.calendar_token_regenerate,
+        name="calendar_token_regenerate",
+    ),
+    # Learning-notebook exports
+    path("courses/<slug:slug>/notebook.md", views_exports.notebook_markdown, name="notebook_md"),
+    path("courses/<slug:slug>/notebook.zip", views_exports.notebook_zip, name="notebook_zip"),
+    path("courses/<slug:slug>/notebook/", views_exports.public_notebook, name="public_notebook"),
 ]

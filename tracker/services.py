@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from tracker.models import Profile
+from tracker.models import Profile, new_calendar_token
 from tracker.validation import only_fields, save_validated
 
 PROFILE_FIELDS = {"display_name", "time_zone"}
@@ -40,3 +40,12 @@ def api_token_regenerate(*, user: User) -> Token:
 
 def api_token_revoke(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, user: User) -> Profile:
+    """A new secret for the personal calendar feed; the old feed address stops working at once."""
+    profile = profile_for(user)
+    profile.calendar_token = new_calendar_token()
+    profile.save(update_fields=["calendar_token"])
+    return profile

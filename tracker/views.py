@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from readings import selectors as reading_selectors
@@ -54,7 +55,13 @@ def profile(request):
     return render(
         request,
         "profile.html",
-        {"form": form, "token": services.api_token_for(request.user)},
+        {
+            "form": form,
+            "token": services.api_token_for(request.user),
+            "calendar_url": request.build_absolute_uri(
+                reverse("personal_calendar", args=[current.calendar_token])
+            ),
+        },
     )
 
 

@@ -8,7 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from readings import api as readings_api
+from readings.api.bibliography import ReadingExportView, ReadingImportView
 from sessions import api as sessions_api
+from sessions.api.calendars import CalendarImportView, CourseCalendarView
+from sessions.api.exports import NotebookMarkdownView
 from tracker.api.views import MeView, TokenView
 
 app_name = "api"
@@ -30,6 +33,18 @@ def api_not_found(request, *args, **kwargs) -> JsonResponse:
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="auth-token"),
     path("v1/me/", MeView.as_view(), name="me"),
+    # Files and imports, before the router so `readings/export` is not read as a slug.
+    path(
+        "v1/courses/<slug:slug>/calendar.ics", CourseCalendarView.as_view(), name="course-calendar"
+    ),
+    path(
+        "v1/courses/<slug:slug>/calendar/import",
+        CalendarImportView.as_view(),
+        name="course-calendar-import",
+    ),
+    path("v1/courses/<slug:slug>/notebook.md", NotebookMarkdownView.as_view(), name="notebook-md"),
+    path("v1/readings/export", ReadingExportView.as_view(), name="reading-export"),
+    path("v1/readings/import", ReadingImportView.as_view(), name="reading-import"),
     path("v1/", include(router.urls)),
     re_path(r"^v1/", api_not_found),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,173 @@
+"""Bibliography endpoints: export readings as BibTeX or CSL-JSON (the library's filters, or a
+session's or course's list) and import a file with a per-entry report."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from readings import bibliography, selectors
+from readings.api.filters import ReadingFilter
+from readings.models import Reading, ReadingStatus
+from sessions import selectors as session_selectors
+from tracker.api.downloads import DownloadMixin
+from tracker.api.parsers import JSONParser
+from tracker.api.renderers import JSONRenderer
+
+MAX_BIBLIOGRAPHY_CHARS = 2 * 1024 * 1024
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=bibliography.FORMATS)
+    session = serializers.IntegerField(min_value=1, max_value=2_147_483_647, required=False)
+    course = serializers.RegexField(r"^[-a-zA-Z0-9_]+$", max_length=80, required=False)
+
+
+class ReadingExportView(DownloadMixin, APIView):
+    """Readings as BibTeX or CSL-JSON: a session's list (`session`, its id), a course's list
+    (`course`, its slug), else the library, narrowed by the same filters as the readings list.
+    A session or course you may not see is a 404."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", OpenApiTypes.STR, enum=list(bibliography.FORMATS)),
+            OpenApiParameter("session", OpenApiTypes.INT, description="A session's id."),
+            OpenApiParameter("course", OpenApiTypes.STR, description="A course's slug."),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=Reading.Kind.values),
+            OpenApiParameter("tag", OpenApiTypes.STR, description="A tag's name."),
+            OpenApiParameter("year", OpenApiTypes.INT, description="The year it came out."),
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, enum=ReadingStatus.Status.values, description="Yours."
+            ),
+        ],
+        responses={
+            (200, "application/x-bibtex"): OpenApiTypes.STR,
+            (200, "application/vnd.citationstyles.csl+json"): OpenApiTypes.STR,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, "A bad parameter: field messages."),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, "No such session or course for you."),
+        },
+        operation_id="readings_export_retrieve",
+    )
+    def get(self, request):
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        user = request.user
+        if "session" in params:
+            session = get_object_or_404(
+                session_selectors.sessions_visible_to(user), pk=params["session"]
+            )
+            readings = selectors.readings_of_session(user, session=session)
+        elif "course" in params:
+            course = session_selectors.course_visible_to(user, slug=params["course"])
+            readings = selectors.readings_of_course(user, course=course)
+        else:
+            readings = selectors.readings_with_viewer_status(user).order_by("-created_at", "id")
+        filtered = ReadingFilter(request.query_params, queryset=readings, request=request)
+        if not filtered.is_valid():
+            raise ValidationError(filtered.errors)
+        format = params["format"]
+        response = HttpResponse(
+            bibliography.export(filtered.qs, format),
+            content_type=bibliography.MEDIA_TYPES[format],
+        )
+        name = f"readings.{bibliography.EXTENSIONS[format]}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class ImportInputSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=bibliography.FORMATS)
+    text = serializers.CharField(
+        required=False, max_length=MAX_BIBLIOGRAPHY_CHARS, trim_whitespace=False
+    )
+    file = serializers.FileField(required=False)
+    accept_rejections = serializers.BooleanField(
+        default=False, help_text="Save the other entries although some were rejected."
+    )
+
+    def validate(self, attrs):
+        upload = attrs.pop("file", None)
+        if upload is not None:
+            if upload.size > MAX_BIBLIOGRAPHY_CHARS:
+                raise serializers.ValidationError({"file": "The file is larger than 2 MB."})
+            try:
+                attrs["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise serializers.ValidationError({"file": "The file is not UTF-8."}) from None
+        if not (attrs.get("text") or "").strip():
+            raise serializers.ValidationError({"text": "Send the entries as `text` or `file`."})
+        return attrs
+
+
+class EntryReportSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["added", "matched", "rejected"])
+    reason = serializers.CharField()
+    reading = serializers.CharField(
+        allow_null=True, help_text="The added or matched reading's slug."
+    )
+
+
+class ImportReportSerializer(serializers.Serializer):
+    saved = serializers.BooleanField()
+    added = serializers.IntegerField()
+    matched = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    entries = EntryReportSerializer(many=True)
+
+
+def _report(report) -> dict:
+    return {
+        "saved": report.saved,
+        **{outcome: report.count(outcome) for outcome in ("added", "matched", "rejected")},
+        "entries": [
+            {
+                "key": entry.key,
+                "title": entry.title,
+                "outcome": entry.outcome,
+                "reason": entry.reason,
+                "reading": entry.reading.slug if entry.reading and entry.reading.pk else None,
+            }
+            for entry in report.entries
+        ],
+    }
+
+
+class ReadingImportView(APIView):
+    """Import BibTeX or CSL-JSON (JSON `text`, or a multipart `file`). Entries matching a
+    reading by DOI, arXiv id or title are matched, not added. When an entry is rejected,
+    nothing is saved (200, `saved: false`, with the report) until you send the same file with
+    `accept_rejections: true`; a saved import answers 201."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        request={
+            "application/json": ImportInputSerializer,
+            "multipart/form-data": ImportInputSerializer,
+        },
+        responses={
+            200: OpenApiResponse(ImportReportSerializer, "Rejections await acceptance."),
+            201: OpenApiResponse(ImportReportSerializer, "Saved."),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, "An unreadable file: field messages."),
+        },
+        operation_id="readings_import_create",
+    )
+    def post(self, request):
+        serializer = ImportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = bibliography.import_readings(user=request.user, **serializer.validated_data)
+        code = status.HTTP_201_CREATED if report.saved else status.HTTP_200_OK
+        return Response(_report(report), status=code)
