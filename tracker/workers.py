@@ -5,7 +5,7 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
@@ -75,7 +75,8 @@ def workers_page(request):
                     many=True,
                 ),
             },
-        )
+        ),
+        403: OpenApiResponse(description="Only organizers and staff see the workers."),
     },
 )
 @api_view(["GET"])
