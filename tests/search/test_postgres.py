@@ -1,5 +1,5 @@
 """What only PostgreSQL does: stored tsvector columns with GIN indexes, stemming, and a query
-shape that can use the indexes. Skipped on SQLite."""
+shape that can use the indexes. Part of the PostgreSQL run only (see tests/conftest.py)."""
 
 import pytest
 from django.db import connection
@@ -11,10 +11,7 @@ from tests.sessions.factories import UserFactory
 from tracker.search.selectors import search
 from tracker.search.sources import SOURCES
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql_only]
 
 
 def public_note(body: str):

@@ -88,10 +88,10 @@ class SearchPageSerializer(serializers.Serializer):
         url = self.context["request"].build_absolute_uri()
         return replace_query_param(url, "page", number)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_next(self, page) -> str | None:
         return self._page_link(page.page + 1) if page.has_next else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_previous(self, page) -> str | None:
         return self._page_link(page.page - 1) if page.has_previous else None
