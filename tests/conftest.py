@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
@@ -14,6 +17,33 @@ from tests.sessions.factories import (
     SessionFactory,
     UserFactory,
 )
+
+# Playwright's sync API runs an event loop in the test thread; Django's guard against database
+# calls from async code would otherwise stop the tests' own setup.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's package, never a downloaded build) for the whole run:
+    Playwright's sync API allows one instance per thread."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,7 +2,6 @@
 and watches it progress to the end without the page reloading."""
 
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,14 +13,10 @@ from tests.sessions.factories_notebooks import NotebookFactory, notebook_bytes
 
 pytestmark = [pytest.mark.worker, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
 
-
-def test_the_page_shows_a_running_runs_progress_live(celery_worker, live_server, course_with_roles):
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"This test needs Chromium at {CHROMIUM}.")
+def test_the_page_shows_a_running_runs_progress_live(
+    celery_worker, live_server, course_with_roles, browser
+):
     course, organizer, _member, _outsider = course_with_roles
     notebook = NotebookFactory(
         session__course=course,
@@ -33,11 +28,9 @@ def test_the_page_shows_a_running_runs_progress_live(celery_worker, live_server,
     cookie = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
     url = live_server.url + reverse("session_notebooks", args=[session.course.slug, session.number])
 
-    # No database calls in this block: Playwright runs an event loop in this thread.
     statuses, errors = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context()
+    context = browser.new_context()
+    try:
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
         )
@@ -56,7 +49,8 @@ def test_the_page_shows_a_running_runs_progress_live(celery_worker, live_server,
                 break
             page.wait_for_timeout(250)
         same_document = page.evaluate("window.sameDocument === true")
-        browser.close()
+    finally:
+        context.close()
 
     assert errors == []
     assert any("Running" in text for text in statuses), statuses
