@@ -16,6 +16,15 @@ def test_healthz_answers_without_authentication(client):
 
 
 @pytest.mark.django_db
+def test_probes_answer_an_orchestrator_probing_by_ip_over_plain_http(client, settings):
+    settings.ALLOWED_HOSTS = ["tracker.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    for path in ("/healthz", "/readyz"):
+        assert client.get(path, HTTP_HOST="10.0.0.7:8000").status_code == 200
+    assert client.get("/accounts/login/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+@pytest.mark.django_db
 def test_readyz_reports_the_database_and_broker_reachable(client):
     response = client.get("/readyz")
     assert response.status_code == 200
