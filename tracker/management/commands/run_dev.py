@@ -28,7 +28,9 @@ class Command(BaseCommand):
             + "\nSign in as organizer / organizer-demo or member / member-demo."
             + f"\nBroker: {settings.CELERY_BROKER_URL}. Press Ctrl-C to stop the site and worker.\n"
         )
-        # A plain `kill` stops both children too, not only Ctrl-C.
+        # Ctrl-C and a plain `kill` both stop the two children, also when this process was
+        # started in the background, where SIGINT arrives ignored.
+        signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
             while worker.poll() is None and server.poll() is None:
