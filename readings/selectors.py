@@ -16,7 +16,7 @@ from readings.models import (
 from sessions.models import SessionReading
 from sessions.selectors import (
     courses_visible_to,
-    member_course_ids,
+    member_session_ids,
     reflections_visible_to,
     sessions_visible_to,
 )
@@ -49,7 +49,7 @@ def notes_visible_to(user) -> QuerySet[Note]:
     if not (user and user.is_authenticated):
         return Note.objects.filter(public)
     shared_with_course = Q(
-        visibility=Visibility.COURSE, session__course_id__in=member_course_ids(user=user)
+        visibility=Visibility.COURSE, session_id__in=member_session_ids(user=user)
     )
     return Note.objects.filter(Q(author=user) | public | shared_with_course)
 

@@ -34,6 +34,13 @@ def member_course_ids(*, user) -> QuerySet:
     return Membership.objects.filter(user=user).values("course_id")
 
 
+def member_session_ids(*, user) -> QuerySet:
+    """The ids of the sessions of the user's courses (a subquery). Filtering `session_id` by it
+    spares a join to the session of every row checked, which matters when search checks
+    thousands of reflections or notes."""
+    return Session.objects.filter(course_id__in=member_course_ids(user=user)).values("id")
+
+
 def courses_visible_to(user) -> QuerySet[Course]:
     public = Q(visibility=Course.CourseVisibility.PUBLIC)
     if not _is_signed_in(user):
@@ -82,7 +89,7 @@ def reflections_visible_to(user) -> QuerySet[Reflection]:
     if not _is_signed_in(user):
         return Reflection.objects.filter(public)
     shared_with_course = Q(
-        visibility=Visibility.COURSE, session__course_id__in=member_course_ids(user=user)
+        visibility=Visibility.COURSE, session_id__in=member_session_ids(user=user)
     )
     return Reflection.objects.filter(Q(author=user) | public | shared_with_course)
 

@@ -5,8 +5,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.readings.factories import NoteFactory
+from readings.models import Note
+from tests.readings.factories import NoteFactory, ReadingFactory
 from tests.sessions.factories import CourseFactory, ReflectionFactory, SessionFactory, UserFactory
+from tracker.search.selectors import COUNT_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,9 @@ PAGE_KEYS = {
     "next",
     "previous",
     "counts",
+    "count_is_capped",
+    "count_limit",
+    "capped_kinds",
     "glossary_names",
     "results",
 }
@@ -48,6 +53,8 @@ def test_response_has_the_same_shape_on_every_database(client, corpus, term_fact
     assert set(body["counts"]) == KINDS
     assert all(isinstance(n, int) for n in body["counts"].values())
     assert body["count"] == 5 and body["page"] == 1 and body["page_size"] == 20
+    assert body["count_is_capped"] is False and body["capped_kinds"] == []
+    assert body["count_limit"] == COUNT_LIMIT
     assert body["next"] is None and body["previous"] is None
     assert body["glossary_names"] == ["Interp", "Interpretability"]
     assert sorted(result["type"] for result in body["results"]) == [
@@ -147,3 +154,28 @@ def test_any_text_is_a_query_never_an_error(client, corpus, nasty):
     assert response.status_code in (200, 400)
     if response.status_code == 200:
         assert set(response.json()) == PAGE_KEYS
+
+
+def public_notes(count: int, body: str) -> None:
+    """Many notes in one insert: enough to pass the count limit without a slow test."""
+    author, reading = UserFactory(), ReadingFactory()
+    Note.objects.bulk_create(
+        Note(author=author, reading=reading, body=f"{body} {n}", visibility="public")
+        for n in range(count)
+    )
+
+
+def test_a_kind_past_the_count_limit_is_reported_as_capped(client):
+    public_notes(COUNT_LIMIT + 1, "Lottery ticket")
+    SessionFactory(course=CourseFactory(visibility="public"), title="Lottery tickets")
+    body = client.get(URL, {"q": "lottery", "type": "note"}).json()
+    assert body["counts"]["note"] == COUNT_LIMIT and body["counts"]["session"] == 1
+    assert body["count"] == COUNT_LIMIT and body["count_is_capped"] is True
+    assert body["capped_kinds"] == ["note"]
+    assert len(body["results"]) == 20 and body["next"] is not None
+    last_page = COUNT_LIMIT // 20
+    last = client.get(URL, {"q": "lottery", "type": "note", "page": last_page}).json()
+    assert len(last["results"]) == 20 and last["next"] is None
+    sessions = client.get(URL, {"q": "lottery", "type": "session"}).json()
+    assert sessions["count"] == 1 and sessions["count_is_capped"] is False
+    assert sessions["capped_kinds"] == ["note"]

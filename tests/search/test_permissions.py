@@ -110,3 +110,27 @@ def test_counts_and_titles_leak_nothing_from_hidden_courses(world):
     assert page.counts["session"] == 0
     assert all("Closed" not in result.title for result in page.results)
     assert [result.type for result in page.results] == ["note"]
+
+
+def test_a_repeated_search_sees_a_membership_granted_and_revoked_in_between():
+    """The compiled SQL is reused per user: memberships must stay part of the query."""
+    closed = CourseFactory(visibility="members")
+    ReflectionFactory(
+        session=SessionFactory(course=closed), visibility="course", body="wordofthecourse"
+    )
+    viewer = UserFactory()
+    assert search(user=viewer, query="wordofthecourse").total == 0
+    membership = MembershipFactory(course=closed, user=viewer)
+    assert search(user=viewer, query="wordofthecourse").total == 1
+    membership.delete()
+    assert search(user=viewer, query="wordofthecourse").total == 0
+
+
+def test_a_repeated_search_follows_the_superuser_flag():
+    closed = CourseFactory(visibility="members")
+    SessionFactory(course=closed, title="Closed wordforstaff")
+    viewer = UserFactory()
+    assert search(user=viewer, query="wordforstaff").total == 0
+    viewer.is_superuser = True
+    viewer.save()
+    assert search(user=viewer, query="wordforstaff").total == 1

@@ -2,12 +2,13 @@
 shape that can use the indexes. Part of the PostgreSQL run only (see tests/conftest.py)."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from readings import services as reading_services
 from tests.readings.factories import NoteFactory
 from tests.sessions.factories import UserFactory
+from tracker.search.backends import PostgresBackend
 from tracker.search.selectors import search
 from tracker.search.sources import SOURCES
 
@@ -70,3 +71,39 @@ def test_an_edit_is_searchable_at_once():
     )
     assert [r.id for r in search(user=note.author, query="saliency ").results] == [note.pk]
     assert search(user=note.author, query="draft ").results == []
+
+
+def _settings(names) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        return {name: _setting(cursor, name) for name in names}
+
+
+def _setting(cursor, name: str) -> str:
+    cursor.execute("SELECT current_setting(%s)", [name])
+    return cursor.fetchone()[0]
+
+
+def test_the_planner_settings_end_with_the_search():
+    public_note("Attention sinks")
+    names = list(PostgresBackend.planner_settings)
+    before = _settings(names)
+    assert search(user=UserFactory(), query="attention").total == 1
+    assert _settings(names) == before
+
+
+def test_under_its_own_settings_the_search_reads_every_kind_through_its_gin_index():
+    """Tiny tables make a sequential or whole-index scan cheapest; the settings and the
+    materialized matches must still lead the planner to the full-text index."""
+    public_note("Attention sinks")
+    with CaptureQueriesContext(connection) as queries:
+        search(user=UserFactory(), query="attention sinks")
+    ranked_sql = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, value in PostgresBackend.planner_settings.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute(f"EXPLAIN {ranked_sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    for source in SOURCES:
+        assert f"Bitmap Index Scan on {source.table}_search_gin" in plan, plan
+        assert f"Seq Scan on {source.table} " not in plan, plan

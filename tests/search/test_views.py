@@ -1,7 +1,9 @@
 import pytest
 
+from readings.models import Note
 from tests.readings.factories import NoteFactory, ReadingFactory
 from tests.sessions.factories import CourseFactory, ReflectionFactory, SessionFactory, UserFactory
+from tracker.search.selectors import COUNT_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,15 @@ def test_empty_search_shows_just_the_box(client):
     response = client.get("/search/")
     assert response.status_code == 200
     assert 'role="search"' in response.content.decode()
+
+
+def test_results_page_marks_a_count_past_the_limit(client):
+    author, reading = UserFactory(), ReadingFactory()
+    Note.objects.bulk_create(
+        Note(author=author, reading=reading, body=f"Lottery ticket {n}", visibility="public")
+        for n in range(COUNT_LIMIT + 1)
+    )
+    html = client.get("/search/", {"q": "lottery"}).content.decode()
+    assert f"Notes ({COUNT_LIMIT}+)" in html and f"All ({COUNT_LIMIT}+)" in html
+    assert f'<h2 id="search-group-note">Notes <small>({COUNT_LIMIT}+)</small></h2>' in html
+    assert f"the best of the first {COUNT_LIMIT} found" in html

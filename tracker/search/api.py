@@ -21,7 +21,10 @@ class SearchView(APIView):
             "Sessions, readings, glossary terms, reflections, notes and highlights, ranked "
             "together (title hits above body hits). Private reflections and notes of others "
             "and members-only courses of which the caller is not a member never appear. "
-            "Glossary aliases widen the query: an alias also finds its term's other names."
+            "Glossary aliases widen the query: an alias also finds its term's other names. "
+            "Each kind counts and ranks at most `count_limit` matches; past it, its count is "
+            "the limit (`count_is_capped`, `capped_kinds`) and its results are the best of the "
+            "first matches found."
         ),
         parameters=[SearchParamsSerializer],
         responses={

@@ -2,7 +2,9 @@
 
 Both give a source's queryset the same three things: a filter for the rows that match, a rank
 expression (title hits above body hits), and snippets for the few rows shown. The engine in
-`selectors` composes them the same way on either database.
+`selectors` composes them the same way on either database. A backend whose filter and rank
+hold the words as slots (see `compiled`) names a `cache_key`: its SQL is the same for every
+query of that shape, and `slot_values` fills it.
 """
 
 from functools import reduce
@@ -14,6 +16,7 @@ from django.db.models.expressions import ExpressionWrapper, RawSQL
 from django.db.models.functions import Length, Lower, Replace
 from django.utils.safestring import SafeString
 
+from tracker.search.compiled import Slot
 from tracker.search.query import ParsedQuery
 from tracker.search.snippets import (
     MATCH_START,
@@ -51,6 +54,20 @@ class PostgresBackend:
     def __init__(self, parsed: ParsedQuery):
         self.parsed = parsed
         self.tsquery_sql, self.tsquery_params = self._tsquery(parsed)
+        slots = [Slot(f"query-{n}") for n in range(len(self.tsquery_params))]
+        self.slot_values = {
+            slot.name: value for slot, value in zip(slots, self.tsquery_params, strict=True)
+        }
+        self._tsquery_slots = slots
+        # The SQL around the slots differs only by whether the last word is a prefix.
+        self.cache_key = ("postgresql", self.tsquery_sql)
+
+    # Set for the ranked query alone. Its branches stop after a few thousand rows, so for a
+    # common word the planner prefers a sequential scan that stops early: quick while its
+    # guess of how many matches the user may see holds, a read of the whole table when it does
+    # not (a user who sees few of many matches). The index scan's work is bounded by the
+    # matches instead. JIT compiling costs more than such a query runs.
+    planner_settings = {"enable_seqscan": "off", "jit": "off"}
 
     @staticmethod
     def _tsquery(parsed: ParsedQuery) -> tuple[str, list]:
@@ -75,7 +92,7 @@ class PostgresBackend:
     def matching(self, queryset: QuerySet, source: SearchSource) -> QuerySet:
         condition = RawSQL(  # noqa: S611 (user text only in params; the SQL is ours)
             f"{self._vector(source)} @@ {self.tsquery_sql}",
-            self.tsquery_params,
+            self._tsquery_slots,
             output_field=BooleanField(),
         )
         return queryset.filter(condition)
@@ -85,7 +102,7 @@ class PostgresBackend:
         # does not bury a short title.
         return RawSQL(  # noqa: S611 (user text only in params; the SQL is ours)
             f"ts_rank({self._vector(source)}, {self.tsquery_sql}, 1)",
-            self.tsquery_params,
+            self._tsquery_slots,
             output_field=FloatField(),
         )
 
@@ -109,6 +126,11 @@ class PostgresBackend:
 class FallbackBackend:
     """Case-insensitive substring matching for databases without full-text search (SQLite in
     development and tests). Same syntax, same result shapes; no stemming."""
+
+    # Django's LIKE lookups escape the words as it compiles them, so they cannot be slots.
+    cache_key = None
+    slot_values: dict = {}
+    planner_settings: dict = {}
 
     def __init__(self, parsed: ParsedQuery):
         self.parsed = parsed

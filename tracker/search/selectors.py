@@ -5,16 +5,19 @@ Every kind starts from its visibility selector, so a row the user may not open n
 A search costs a fixed number of queries whatever it matches: one to look up glossary names,
 one for the ranked ids of the page window and the count per kind (a UNION ALL of one branch per
 kind, each limited to the window), and one per kind shown on the page for titles and snippets.
+Each kind counts and ranks at most COUNT_LIMIT of its matches, so a common word costs about as
+much as a rarer one.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Count, F, Window
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils.safestring import SafeString
 
 from tracker.search.backends import backend_for
+from tracker.search.compiled import CompiledCache, Slot, bind, searcher_key
 from tracker.search.query import expand_aliases, parse_query
 from tracker.search.sources import SOURCES, SOURCES_BY_TYPE, TYPE_ORDER, TYPES, SearchSource
 
@@ -22,6 +25,11 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 # Deep pages cost a window of page x page_size rows per kind; nobody reads page 51.
 MAX_PAGE = 50
+# Each kind looks at no more than this many of its visible matches (and one more, to tell
+# whether there are more). Past it, the count reads "500+" and the ranking orders those 500:
+# a query that broad wants more words, and bounding the work keeps a search quick however
+# common its words (bench/search.py: a word in 200,000 rows would cost about 1 s, not 0.1 s).
+COUNT_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -53,11 +61,19 @@ class SearchPage:
     results: list[SearchResult] = field(default_factory=list)
     # Glossary names the query was widened with (a name and its aliases).
     names_found: tuple[str, ...] = ()
+    # Kinds with more than `count_limit` matches: their count is the limit and means "at least",
+    # and their results are the best of the first `count_limit` matches the database found.
+    capped: frozenset[str] = frozenset()
+    count_limit: int = COUNT_LIMIT
 
     @property
     def total(self) -> int:
         """Matches among the selected kinds."""
         return sum(self.counts[kind] for kind in self.types)
+
+    @property
+    def total_is_capped(self) -> bool:
+        return any(kind in self.capped for kind in self.types)
 
     @property
     def has_previous(self) -> bool:
@@ -88,12 +104,14 @@ def search(
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
     backend=None,
+    count_limit: int = COUNT_LIMIT,
 ) -> SearchPage:
     """One page of what `user` may see that matches `query`, best first.
 
     `types` limits the results to some kinds (all when empty); unknown kinds, a page outside
     1..MAX_PAGE or a page size outside 1..MAX_PAGE_SIZE raise ValueError. `backend` forces a
-    backend class (the benchmark's baseline); by default the database's own is used."""
+    backend class (the benchmark's baseline); by default the database's own is used.
+    `count_limit` bounds the matches each kind counts and ranks (see COUNT_LIMIT)."""
     selected = _checked_types(types)
     if not 1 <= page <= MAX_PAGE:
         raise ValueError(f"page must be between 1 and {MAX_PAGE}.")
@@ -101,14 +119,21 @@ def search(
         raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
     parsed = parse_query(query)
     empty = SearchPage(
-        query=query, types=selected, page=page, page_size=page_size, counts=dict.fromkeys(TYPES, 0)
+        query=query,
+        types=selected,
+        page=page,
+        page_size=page_size,
+        counts=dict.fromkeys(TYPES, 0),
+        count_limit=count_limit,
     )
     if parsed.is_empty:
         return empty
     parsed = expand_aliases(parsed)
     backend = backend(parsed) if backend else backend_for(parsed)
     offset = (page - 1) * page_size
-    ranked, counts = _ranked_window(user, backend, selected, window=offset + page_size)
+    ranked, counts, capped = _ranked_window(
+        user, backend, selected, window=offset + page_size, count_limit=count_limit
+    )
     shown = ranked[offset : offset + page_size]
     return SearchPage(
         query=query,
@@ -118,6 +143,8 @@ def search(
         counts=counts,
         results=_load_results(backend, shown),
         names_found=parsed.names_found,
+        capped=capped,
+        count_limit=count_limit,
     )
 
 
@@ -130,39 +157,88 @@ def _checked_types(types) -> tuple[str, ...]:
     return tuple(kind for kind in TYPES if kind in types)
 
 
-def _ranked_window(user, backend, selected, *, window: int):
-    """The best `window` matches of each selected kind, merged by rank, and the count of
-    matches per kind, in one query. Each branch is a kind's visible queryset, filtered by the
-    match, ordered by rank and limited, so a kind with 200,000 matches sends back only its
-    window. Kinds not selected send one row, for their count."""
-    branches, params = [], []
-    for source in SOURCES:
-        visible = backend.matching(source.visible_to(user), source)
-        ranked = (
-            visible.annotate(
-                search_id=F("pk"),
-                search_rank=backend.rank(source),
-                search_total=Window(expression=Count("pk")),
-            )
-            .order_by("-search_rank", "pk")
-            .values_list("search_id", "search_rank", "search_total")
-        )[: window if source.type in selected else 1]
-        sql, branch_params = ranked.query.sql_with_params()
-        # Django's compiled SQL (user text stays in params) and our own constant type names.
-        branch = f"SELECT '{source.type}' AS kind, branch.search_id, branch.search_rank, branch.search_total FROM ({sql}) AS branch"  # noqa: E501, S608 (see the line above)
-        branches.append(branch)
-        params.extend(branch_params)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(branches), params)
-        rows = cursor.fetchall()
+_compiled_searches = CompiledCache()
+
+
+def _ranked_window(user, backend, selected, *, window: int, count_limit: int):
+    """The best `window` matches of each selected kind, merged by rank, the count of matches
+    per kind, and the kinds whose count passed `count_limit`, in one query. Kinds not selected
+    send one row, for their count."""
+    key = (connection.alias, backend.cache_key, searcher_key(user))
+    if backend.cache_key is None:
+        key = None
+    sql, params = _compiled_searches.get_or_compile(key, lambda: _ranked_window_sql(user, backend))
+    limits = {
+        f"limit-{kind}": min(window, count_limit) if kind in selected else 1 for kind in TYPES
+    }
+    limits["count-limit"] = count_limit + 1
+    rows = _run_with_planner_settings(
+        backend.planner_settings, sql, bind(params, {**backend.slot_values, **limits})
+    )
     counts = dict.fromkeys(TYPES, 0)
     ranked_rows = []
     for kind, pk, rank, total in rows:
         counts[kind] = total
         if kind in selected:
             ranked_rows.append((kind, pk, float(rank)))
+    capped_kinds = frozenset(kind for kind, total in counts.items() if total > count_limit)
+    for kind in capped_kinds:
+        counts[kind] = count_limit
     ranked_rows.sort(key=lambda row: (-row[2], TYPE_ORDER[row[0]], row[1]))
-    return ranked_rows, counts
+    return ranked_rows, counts, capped_kinds
+
+
+def _run_with_planner_settings(settings: dict[str, str], sql: str, params: list) -> list:
+    """Runs a read-only query, with the backend's planner settings where it has any. Those are
+    set for the transaction (a savepoint inside an outer one), which is rolled back: that ends
+    them there too, and the query wrote nothing to lose."""
+    if not settings:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
+            [part for setting in settings.items() for part in setting],
+        )
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        transaction.set_rollback(True, using=connection.alias)
+    return rows
+
+
+def _ranked_window_sql(user, backend) -> tuple[str, tuple]:
+    """A UNION ALL of one branch per kind. Each branch takes the kind's visible queryset
+    filtered by the match, stops after the count limit + 1 rows (the rank is computed for those
+    only), then orders them by rank and keeps its window. So a word in 200,000 notes reads
+    about as many rows as one in 2,000, and a kind under the limit is counted and ranked
+    exactly.
+
+    The matches sit in a MATERIALIZED common table expression, which the database plans as if
+    every row were wanted (so through the full-text index: an early-stopping scan of the whole
+    table only looks cheap) and still runs lazily, as far as the limit reads."""
+    branches, params = [], []
+    for source in SOURCES:
+        visible = backend.matching(source.visible_to(user), source)
+        # No ORDER BY inside: an order would make the database rank every match first.
+        matches = (
+            visible.order_by()
+            .annotate(search_id=F("pk"), search_rank=backend.rank(source))
+            .values_list("search_id", "search_rank")
+        )
+        sql, branch_params = matches.query.sql_with_params()
+        # Django's compiled SQL (user text stays in params) and our own constants. Each branch
+        # is a subquery: SQLite takes no parentheses around a UNION's members.
+        branches.append(
+            f"SELECT * FROM (WITH matches AS MATERIALIZED ({sql})"  # noqa: S608 (see above)
+            f" SELECT '{source.type}' AS kind, capped.search_id, capped.search_rank,"
+            " count(*) OVER () AS search_total"
+            " FROM (SELECT * FROM matches LIMIT %s) AS capped"
+            " ORDER BY capped.search_rank DESC, capped.search_id"
+            f" LIMIT %s) AS branch_{source.type}"
+        )
+        params.extend([*branch_params, Slot("count-limit"), Slot(f"limit-{source.type}")])
+    return " UNION ALL ".join(branches), tuple(params)
 
 
 def _load_results(backend, shown) -> list[SearchResult]:
@@ -178,6 +254,7 @@ def _load_results(backend, shown) -> list[SearchResult]:
         queryset = (
             source.model._default_manager.filter(pk__in=ids)
             .select_related(*source.related)
+            .only(*source.loaded)
             .order_by()
         )
         for row in backend.with_snippets(queryset, source):

@@ -71,7 +71,22 @@ class SearchCountsSerializer(serializers.Serializer):
 
 class SearchPageSerializer(serializers.Serializer):
     query = serializers.CharField()
-    count = serializers.IntegerField(source="total", help_text="Matches among the chosen kinds.")
+    count = serializers.IntegerField(
+        source="total",
+        help_text="Matches among the chosen kinds, each kind counted up to `count_limit`.",
+    )
+    count_is_capped = serializers.BooleanField(
+        source="total_is_capped",
+        help_text="True when a chosen kind has more matches than `count_limit`: `count` then"
+        " means 'at least'.",
+    )
+    count_limit = serializers.IntegerField(
+        help_text="The most matches of one kind that are counted and ranked. A kind past it"
+        " shows the best of the first `count_limit` matches found; add words to narrow it."
+    )
+    capped_kinds = serializers.SerializerMethodField(
+        help_text="The kinds (chosen or not) with more matches than `count_limit`."
+    )
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     next = serializers.SerializerMethodField()
@@ -83,6 +98,9 @@ class SearchPageSerializer(serializers.Serializer):
         help_text="Glossary names (a term's name and aliases) the query was widened with.",
     )
     results = SearchResultSerializer(many=True)
+
+    def get_capped_kinds(self, page) -> list[str]:
+        return [kind for kind in TYPES if kind in page.capped]
 
     def _page_link(self, number: int) -> str:
         url = self.context["request"].build_absolute_uri()

@@ -28,6 +28,9 @@ class SearchSource:
     # The text a snippet is cut from.
     snippet_fields: tuple[str, ...]
     related: tuple[str, ...]
+    # The fields a result line reads (title, link and the fallback's snippet), loaded with
+    # `only`: a row of the page needs no more, and each column costs to fetch and convert.
+    loaded: tuple[str, ...]
     result_title: Callable[[Model], str]
     result_url: Callable[[Model], str]
 
@@ -45,6 +48,15 @@ def _terms_visible_to(user) -> QuerySet[GlossaryTerm]:
     return reading_selectors.terms_with_names().prefetch_related(None)
 
 
+# What a session's title and link read, from a row that points to the session.
+_SESSION_LINE = (
+    "session__title",
+    "session__number",
+    "session__course__slug",
+    "session__course__title",
+)
+
+
 def _note_url(note: Note) -> str:
     return f"{note.target.get_absolute_url()}#note-{note.pk}"
 
@@ -59,6 +71,7 @@ SOURCES: tuple[SearchSource, ...] = (
         body_fields=("abstract",),
         snippet_fields=("abstract",),
         related=("course",),
+        loaded=("title", "number", "abstract", "course__slug", "course__title"),
         result_title=str,
         result_url=lambda session: session.get_absolute_url(),
     ),
@@ -71,6 +84,7 @@ SOURCES: tuple[SearchSource, ...] = (
         body_fields=("summary", "source"),
         snippet_fields=("summary", "source"),
         related=(),
+        loaded=("title", "slug", "summary", "source"),
         result_title=lambda reading: reading.title,
         result_url=lambda reading: reading.get_absolute_url(),
     ),
@@ -83,6 +97,7 @@ SOURCES: tuple[SearchSource, ...] = (
         body_fields=("definition",),
         snippet_fields=("definition",),
         related=(),
+        loaded=("name", "slug", "definition"),
         result_title=lambda term: term.name,
         result_url=lambda term: term.get_absolute_url(),
     ),
@@ -95,6 +110,7 @@ SOURCES: tuple[SearchSource, ...] = (
         body_fields=("body",),
         snippet_fields=("body",),
         related=("session__course",),
+        loaded=("body", *_SESSION_LINE),
         result_title=lambda reflection: f"Reflection on {reflection.session}",
         result_url=lambda reflection: (
             f"{reflection.session.get_absolute_url()}#reflection-{reflection.pk}"
@@ -109,6 +125,14 @@ SOURCES: tuple[SearchSource, ...] = (
         body_fields=("body",),
         snippet_fields=("body",),
         related=("session__course", "reading", "term"),
+        loaded=(
+            "body",
+            *_SESSION_LINE,
+            "reading__title",
+            "reading__slug",
+            "term__name",
+            "term__slug",
+        ),
         result_title=lambda note: f"Note on {note.target}",
         result_url=_note_url,
     ),
@@ -121,6 +145,7 @@ SOURCES: tuple[SearchSource, ...] = (
         body_fields=("comment",),
         snippet_fields=("phrase", "comment"),
         related=("reading",),
+        loaded=("phrase", "comment", "reading__title", "reading__slug"),
         result_title=lambda highlight: f"Highlight in {highlight.reading.title}",
         result_url=lambda highlight: (
             f"{highlight.reading.get_absolute_url()}#highlight-{highlight.pk}"

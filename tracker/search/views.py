@@ -31,6 +31,7 @@ def search_results(request):
             {
                 "label": source.label,
                 "count": page.counts[source.type],
+                "capped": source.type in page.capped,
                 "url": _link(query, [source.type]),
                 "current": types == [source.type],
             }
@@ -38,6 +39,7 @@ def search_results(request):
         ]
         context["all_url"] = _link(query, [])
         context["all_count"] = sum(page.counts.values())
+        context["all_capped"] = bool(page.capped)
         if page.has_previous:
             context["previous_url"] = _link(query, types, page.page - 1)
         if page.has_next:
