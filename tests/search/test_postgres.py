@@ -107,3 +107,16 @@ def test_under_its_own_settings_the_search_reads_every_kind_through_its_gin_inde
     for source in SOURCES:
         assert f"Bitmap Index Scan on {source.table}_search_gin" in plan, plan
         assert f"Seq Scan on {source.table} " not in plan, plan
+
+
+def test_a_query_of_stop_words_and_exclusions_finds_nothing_and_reads_nothing():
+    public_note("The model grokked the task.")
+    public_note("The heads copy tokens.")
+    assert search(user=UserFactory(), query="the -grokked").total == 0
+    with CaptureQueriesContext(connection) as queries:
+        search(user=UserFactory(), query="the -grokked")
+    ranked_sql = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {ranked_sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "One-Time Filter: false" in plan and "Bitmap Index Scan" not in plan, plan

@@ -90,9 +90,14 @@ class PostgresBackend:
         return _quoted(source.table, "search_vector")
 
     def matching(self, queryset: QuerySet, source: SearchSource) -> QuerySet:
+        # A query left with nothing to look for once stop words are dropped ("the -grokking")
+        # would match every row without the excluded word, read through the whole index.
+        # querytree() is 'T' for such a query, and the planner folds the test into a constant,
+        # so it reads nothing at all.
         condition = RawSQL(  # noqa: S611 (user text only in params; the SQL is ours)
-            f"{self._vector(source)} @@ {self.tsquery_sql}",
-            self._tsquery_slots,
+            f"({self._vector(source)} @@ {self.tsquery_sql}"
+            f" AND querytree({self.tsquery_sql}) <> 'T')",
+            [*self._tsquery_slots, *self._tsquery_slots],
             output_field=BooleanField(),
         )
         return queryset.filter(condition)
