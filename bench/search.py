@@ -151,23 +151,9 @@ def visible_matches(user, word: str) -> int:
 
 
 def explain(user, query: str) -> str:
-    """EXPLAIN ANALYZE of the ranked query, under the planner settings the search sets."""
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
+    from tracker.search.plans import ranked_query_plan
 
-    from tracker.search.backends import PostgresBackend
-    from tracker.search.selectors import search
-
-    with CaptureQueriesContext(connection) as queries:
-        search(user=user, query=query)
-    ranked = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
-    with transaction.atomic(), connection.cursor() as cursor:
-        for name, value in PostgresBackend.planner_settings.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {ranked}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        transaction.set_rollback(True)
-    return plan
+    return ranked_query_plan(user=user, query=query, analyze=True)
 
 
 def plan_summary(plan: str) -> str:

@@ -2,13 +2,14 @@
 shape that can use the indexes. Part of the PostgreSQL run only (see tests/conftest.py)."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readings import services as reading_services
 from tests.readings.factories import NoteFactory
 from tests.sessions.factories import UserFactory
 from tracker.search.backends import PostgresBackend
+from tracker.search.plans import ranked_query_plan
 from tracker.search.selectors import search
 from tracker.search.sources import SOURCES
 
@@ -95,15 +96,7 @@ def test_under_its_own_settings_the_search_reads_every_kind_through_its_gin_inde
     """Tiny tables make a sequential or whole-index scan cheapest; the settings and the
     materialized matches must still lead the planner to the full-text index."""
     public_note("Attention sinks")
-    with CaptureQueriesContext(connection) as queries:
-        search(user=UserFactory(), query="attention sinks")
-    ranked_sql = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
-    with transaction.atomic(), connection.cursor() as cursor:
-        for name, value in PostgresBackend.planner_settings.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-        cursor.execute(f"EXPLAIN {ranked_sql}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        transaction.set_rollback(True)
+    plan = ranked_query_plan(user=UserFactory(), query="attention sinks")
     for source in SOURCES:
         assert f"Bitmap Index Scan on {source.table}_search_gin" in plan, plan
         assert f"Seq Scan on {source.table} " not in plan, plan
@@ -113,10 +106,5 @@ def test_a_query_of_stop_words_and_exclusions_finds_nothing_and_reads_nothing():
     public_note("The model grokked the task.")
     public_note("The heads copy tokens.")
     assert search(user=UserFactory(), query="the -grokked").total == 0
-    with CaptureQueriesContext(connection) as queries:
-        search(user=UserFactory(), query="the -grokked")
-    ranked_sql = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {ranked_sql}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = ranked_query_plan(user=UserFactory(), query="the -grokked")
     assert "One-Time Filter: false" in plan and "Bitmap Index Scan" not in plan, plan

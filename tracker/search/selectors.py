@@ -172,7 +172,7 @@ def _ranked_window(user, backend, selected, *, window: int, count_limit: int):
         f"limit-{kind}": min(window, count_limit) if kind in selected else 1 for kind in TYPES
     }
     limits["count-limit"] = count_limit + 1
-    rows = _run_with_planner_settings(
+    rows = run_with_planner_settings(
         backend.planner_settings, sql, bind(params, {**backend.slot_values, **limits})
     )
     counts = dict.fromkeys(TYPES, 0)
@@ -188,7 +188,7 @@ def _ranked_window(user, backend, selected, *, window: int, count_limit: int):
     return ranked_rows, counts, capped_kinds
 
 
-def _run_with_planner_settings(settings: dict[str, str], sql: str, params: list) -> list:
+def run_with_planner_settings(settings: dict[str, str], sql: str, params: list | None) -> list:
     """Runs a read-only query, with the backend's planner settings where it has any. Those are
     set for the transaction (a savepoint inside an outer one), which is rolled back: that ends
     them there too, and the query wrote nothing to lose."""
