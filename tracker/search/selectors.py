@@ -164,9 +164,9 @@ def _ranked_window(user, backend, selected, *, window: int, count_limit: int):
     """The best `window` matches of each selected kind, merged by rank, the count of matches
     per kind, and the kinds whose count passed `count_limit`, in one query. Kinds not selected
     send one row, for their count."""
-    key = (connection.alias, backend.cache_key, searcher_key(user))
-    if backend.cache_key is None:
-        key = None
+    key = None
+    if backend.cache_key is not None:
+        key = (connection.alias, backend.cache_key, searcher_key(user))
     sql, params = _compiled_searches.get_or_compile(key, lambda: _ranked_window_sql(user, backend))
     limits = {
         f"limit-{kind}": min(window, count_limit) if kind in selected else 1 for kind in TYPES
