@@ -7,7 +7,12 @@ from django.test.utils import CaptureQueriesContext
 
 from readings import services as reading_services
 from tests.readings.factories import NoteFactory
-from tests.sessions.factories import UserFactory
+from tests.sessions.factories import (
+    CourseFactory,
+    ReflectionFactory,
+    SessionFactory,
+    UserFactory,
+)
 from tracker.search.backends import PostgresBackend
 from tracker.search.plans import ranked_query_plan
 from tracker.search.selectors import search
@@ -93,9 +98,17 @@ def test_the_planner_settings_end_with_the_search():
 
 
 def test_under_its_own_settings_the_search_reads_every_kind_through_its_gin_index():
-    """Tiny tables make a sequential or whole-index scan cheapest; the settings and the
-    materialized matches must still lead the planner to the full-text index."""
-    public_note("Attention sinks")
+    """With a few rows and fresh statistics, a sequential scan or a walk along another index
+    looks cheapest; the search's settings must still lead the planner to the full-text index."""
+    course = CourseFactory(visibility="public")
+    for n in range(40):
+        session = SessionFactory(course=course, title=f"Session {n}")
+        ReflectionFactory(session=session, visibility="public", body=f"Reflection {n}")
+        public_note(f"Attention sinks {n}")
+    with connection.cursor() as cursor:
+        for source in SOURCES:
+            cursor.execute(f"ANALYZE {source.table}")
+        cursor.execute("ANALYZE tracker_sessions_course")
     plan = ranked_query_plan(user=UserFactory(), query="attention sinks")
     for source in SOURCES:
         assert f"Bitmap Index Scan on {source.table}_search_gin" in plan, plan
