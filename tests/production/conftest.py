@@ -2,9 +2,11 @@
 own commands, on PostgreSQL and Redis, with the database reached through a relay the tests can
 cut. It always uses PostgreSQL (a throwaway database), whichever database the suite runs on."""
 
+import contextlib
 import os
 import secrets
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -137,8 +139,14 @@ class Processes:
 
     def start(self, name: str, command: list[str]) -> subprocess.Popen:
         log = (self.folder / f"{name}.log").open("w")
+        # A process group of its own, so stopping it reaches whatever it started too.
         process = subprocess.Popen(
-            command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.running.append((process, log))
         return process
@@ -148,13 +156,19 @@ class Processes:
 
     def stop(self) -> None:
         for process, _ in self.running:
-            process.terminate()
+            _signal_group(process, signal.SIGTERM)
         for process, log in self.running:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, signal.SIGKILL)
+                process.wait(timeout=30)
             log.close()
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
 
 
 @pytest.fixture(scope="session")

@@ -33,4 +33,6 @@ def test_app_services_share_one_image_and_take_settings_from_env_file():
         assert services[name]["image"] == "tracker:latest"
         assert services[name]["env_file"] == ".env"
     assert "migrate" in " ".join(services["web"]["command"])
+    # exec: gunicorn, not the shell, gets the container's SIGTERM and finishes its requests.
+    assert "&& exec gunicorn " in " ".join(services["web"]["command"])
     assert set(_compose()["volumes"]) >= {"data", "postgres"}
