@@ -22,6 +22,8 @@ from tests.sessions.factories import (
 # calls from async code would otherwise stop the tests' own setup.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Set by `.ci/run` for its PostgreSQL run, the second of two.
+SECOND_RUN_VARIABLE = "TRACKER_TESTS_SECOND_RUN"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -48,10 +50,16 @@ def browser():
 
 def pytest_collection_modifyitems(config, items):
     """Tests of what only PostgreSQL has (tsvector columns, GIN plans) belong to the PostgreSQL
-    run: `.ci/run` runs the suite on both databases, so each such test runs once, never skipped."""
-    if connection.vendor == "postgresql":
+    run: `.ci/run` runs the suite on both databases, so each such test runs once, never skipped.
+    For the same reason its second run leaves out the tests marked database_independent (the
+    demo notebooks, the production shape on its own PostgreSQL): the first run proved them."""
+    if connection.vendor != "postgresql":
+        unwanted = "postgresql_only"
+    elif os.environ.get(SECOND_RUN_VARIABLE):
+        unwanted = "database_independent"
+    else:
         return
-    kept = [item for item in items if "postgresql_only" not in item.keywords]
+    kept = [item for item in items if unwanted not in item.keywords]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept

@@ -8,6 +8,8 @@ import torch
 from sessions.demos import activation_steering as steer
 from sessions.demos.common import prepare_run
 
+pytestmark = pytest.mark.database_independent
+
 VOCABULARY = steer.build_vocabulary()
 
 

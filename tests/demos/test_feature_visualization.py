@@ -8,6 +8,8 @@ import torch
 from sessions.demos import feature_visualization as fv
 from sessions.demos.common import prepare_run
 
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.fixture(scope="module")
 def split() -> fv.DigitsSplit:

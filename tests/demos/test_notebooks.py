@@ -7,6 +7,8 @@ from pathlib import Path
 import papermill
 import pytest
 
+pytestmark = pytest.mark.database_independent
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO_ROOT / "sessions" / "demos" / "notebooks"
 

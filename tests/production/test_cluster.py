@@ -6,7 +6,7 @@ import pytest
 
 from tests.production.conftest import wait_for
 
-pytestmark = pytest.mark.production
+pytestmark = [pytest.mark.production, pytest.mark.database_independent]
 
 
 def _get(url: str) -> tuple[int, dict]:

@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import pytest
 import yaml
+
+pytestmark = pytest.mark.database_independent
 
 COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
 SERVICES = {"postgres", "redis", "web", "worker", "gpu-worker", "beat", "flower"}

@@ -14,7 +14,7 @@ import requests
 
 from tests.production.conftest import ROOT
 
-pytestmark = pytest.mark.production
+pytestmark = [pytest.mark.production, pytest.mark.database_independent]
 
 # A 1x1 PNG, so the notebook has an image output without plotting libraries.
 PIXEL = base64.b64encode(
