@@ -62,7 +62,3 @@ class CompiledCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
         return entry
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
