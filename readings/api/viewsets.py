@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -15,7 +14,7 @@ from readings import selectors, services
 from readings.api import filters, serializers
 from readings.api.permissions import ReadingPermission, TermPermission
 from readings.models import GlossaryTerm, TermRevision
-from tracker.api.filters import DocumentedOrderingFilter
+from tracker.api.filters import DocumentedOrderingFilter, FieldSearchFilter
 from tracker.api.permissions import IsAuthorOrReadOnly
 from tracker.api.viewsets import ResourceViewSet
 
@@ -40,7 +39,7 @@ class ReadingViewSet(ResourceViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly, ReadingPermission]
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-    filter_backends = [DjangoFilterBackend, SearchFilter, DocumentedOrderingFilter]
+    filter_backends = [DjangoFilterBackend, FieldSearchFilter, DocumentedOrderingFilter]
     filterset_class = filters.ReadingFilter
     search_fields = ["title", "source", "authors__family_name"]
     ordering_fields = ["created_at", "year", "title"]
@@ -158,7 +157,7 @@ class TermViewSet(ResourceViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly, TermPermission]
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-    filter_backends = [DjangoFilterBackend, SearchFilter, DocumentedOrderingFilter]
+    filter_backends = [DjangoFilterBackend, FieldSearchFilter, DocumentedOrderingFilter]
     filterset_class = filters.TermFilter
     search_fields = ["names__name", "definition"]
     ordering_fields = ["level", "name", "updated_at"]

@@ -194,6 +194,13 @@ def test_bad_query_parameters_never_reach_the_database(as_user, member, url):
     assert response.status_code == 400, response.content
 
 
+@pytest.mark.parametrize("resource", ["readings", "terms"])
+def test_a_bad_search_is_refused_under_its_parameters_name(as_user, member, resource):
+    response = as_user(member).get(f"/api/v1/{resource}/?search=a%00b")
+    assert response.status_code == 400
+    assert response.json() == {"search": ["Null characters are not allowed."]}
+
+
 @pytest.mark.parametrize(
     "url",
     [

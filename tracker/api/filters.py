@@ -3,7 +3,8 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 from tracker.api.serializers import EARLIEST_YEAR, LATEST_YEAR, MAX_INTEGER
 
@@ -67,3 +68,14 @@ class DocumentedOrderingFilter(OrderingFilter):
                 "Unknown fields are ignored."
             )
         return parameters
+
+
+class FieldSearchFilter(SearchFilter):
+    """`?search=` as DRF has it, with a bad value (a NUL character) refused under the
+    parameter's name, like every other field error, instead of as a bare list."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ApiValidationError as error:
+            raise ApiValidationError({self.search_param: error.detail}) from error
