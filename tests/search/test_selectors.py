@@ -162,9 +162,9 @@ def _search_queries(queries: CaptureQueriesContext) -> list[str]:
 
 
 def test_the_number_of_queries_does_not_grow_with_the_results(reader):
-    # Glossary names, ranked ids with counts, then one query per kind shown on the page; on
-    # PostgreSQL one more sets the planner up for the ranked query.
-    expected = 6 if connection.vendor == "postgresql" else 5
+    # Glossary names, ranked ids with counts, then the lines of the page (three kinds here);
+    # on PostgreSQL one more sets the planner up for the ranked query.
+    expected = 4 if connection.vendor == "postgresql" else 3
     _make_matching_rows(2, reader)
     with CaptureQueriesContext(connection) as queries:
         small = search(user=reader, query="lottery", page_size=50)
@@ -209,3 +209,33 @@ def test_pages_end_at_the_count_limit(reader):
     assert first.has_next and len(first.results) == 2
     assert not second.has_next and len(second.results) == 1
     assert not {r.id for r in first.results} & {r.id for r in second.results}
+
+
+def test_a_second_search_of_the_same_shape_shows_its_own_lines_and_marks_its_own_words(reader):
+    # On PostgreSQL the SQL of both queries is compiled once per shape (here: one note) and
+    # reused with the next search's words and ids.
+    reading = ReadingFactory(title="Progress measures")
+    session = SessionFactory(
+        course=CourseFactory(visibility="public", title="Interp club"), number=4, title="SAEs"
+    )
+    on_reading = public_note("Grokking appears late.", reading=reading)
+    on_session = public_note("Dictionary learning splits features.", session=session, reading=None)
+    NoteFactory(body="Dictionary notes of someone else.", visibility="private")
+    one = search(user=reader, query="grokking").results
+    other = search(user=reader, query="dictionary").results
+    assert [(r.id, r.title, r.url) for r in one] == [
+        (
+            on_reading.pk,
+            "Note on Progress measures",
+            f"/readings/{reading.slug}/#note-{on_reading.pk}",
+        )
+    ]
+    assert [(r.id, r.title, r.url) for r in other] == [
+        (
+            on_session.pk,
+            "Note on Interp club #4: SAEs",
+            f"/courses/{session.course.slug}/sessions/4/#note-{on_session.pk}",
+        )
+    ]
+    assert "<mark>Grokking</mark>" in one[0].snippet
+    assert "<mark>Dictionary</mark>" in other[0].snippet and "Grokking" not in other[0].snippet

@@ -1,19 +1,29 @@
 """How one parsed query becomes SQL: PostgreSQL full-text search, or a plain fallback.
 
 Both give a source's queryset the same three things: a filter for the rows that match, a rank
-expression (title hits above body hits), and snippets for the few rows shown. The engine in
-`selectors` composes them the same way on either database. A backend whose filter and rank
-hold the words as slots (see `compiled`) names a `cache_key`: its SQL is the same for every
-query of that shape, and `slot_values` fills it.
+expression (title hits above body hits), and what a snippet is made from, for the few rows
+shown. The engine in `selectors` composes them the same way on either database. A backend
+whose SQL holds the words as slots (see `compiled`) names a `cache_key`: its SQL is the same
+for every query of that shape, and `slot_values` fills it.
 """
 
+import json
 from functools import reduce
 from operator import and_, or_
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, IntegerField, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import ExpressionWrapper, RawSQL
-from django.db.models.functions import Length, Lower, Replace
+from django.db.models.functions import JSONObject, Length, Lower, Replace
 from django.utils.safestring import SafeString
 
 from tracker.search.compiled import Slot
@@ -112,21 +122,20 @@ class PostgresBackend:
             output_field=FloatField(),
         )
 
-    def with_snippets(self, queryset: QuerySet, source: SearchSource) -> QuerySet:
-        """ts_headline for the rows asked for only: it re-parses the text, so it is costly."""
+    def snippet_source(self, source: SearchSource) -> RawSQL:
+        """ts_headline, for the rows of the page only: it re-parses the text, so it is costly."""
         columns = ", ".join(
             f"nullif({_quoted(source.table, f)}, '')" for f in source.snippet_fields
         )
         text = f"translate(concat_ws(' — ', {columns}), chr(2) || chr(3), '')"
-        return queryset.annotate(
-            search_snippet=RawSQL(  # noqa: S611 (user text only in params; the SQL is ours)
-                f"ts_headline('{TEXT_SEARCH_CONFIG}'::regconfig, {text}, {self.tsquery_sql}, %s)",
-                [*self.tsquery_params, HEADLINE_OPTIONS],
-            )
+        return RawSQL(  # noqa: S611 (user text only in params; the SQL is ours)
+            f"ts_headline('{TEXT_SEARCH_CONFIG}'::regconfig, {text}, {self.tsquery_sql}, %s)",
+            [*self._tsquery_slots, HEADLINE_OPTIONS],
+            output_field=TextField(),
         )
 
-    def snippet(self, row, source: SearchSource) -> SafeString:
-        return markers_to_html(row.search_snippet)
+    def snippet(self, value, source: SearchSource) -> SafeString:
+        return markers_to_html(value)
 
 
 class FallbackBackend:
@@ -177,11 +186,11 @@ class FallbackBackend:
         score = reduce(lambda a, b: a + b, terms) if terms else Value(0)
         return ExpressionWrapper(score, output_field=IntegerField())
 
-    def with_snippets(self, queryset: QuerySet, source: SearchSource) -> QuerySet:
-        return queryset
+    def snippet_source(self, source: SearchSource) -> JSONObject:
+        """The snippet's text fields as they are: the snippet is cut in Python."""
+        return JSONObject(**{field: F(field) for field in source.snippet_fields})
 
-    def snippet(self, row, source: SearchSource) -> SafeString:
-        text = " — ".join(
-            value for field in source.snippet_fields if (value := getattr(row, field))
-        )
+    def snippet(self, value, source: SearchSource) -> SafeString:
+        fields = json.loads(value) if isinstance(value, str) else value
+        text = " — ".join(fields[field] for field in source.snippet_fields if fields.get(field))
         return mark_matches(text, self.needles)

@@ -4,22 +4,25 @@ notes and highlights, ranked together, one page at a time.
 Every kind starts from its visibility selector, so a row the user may not open never matches.
 A search costs a fixed number of queries whatever it matches: one to look up glossary names,
 one for the ranked ids of the page window and the count per kind (a UNION ALL of one branch per
-kind, each limited to the window), and one per kind shown on the page for titles and snippets.
+kind, each limited to the window), and one for the titles and snippets of the page's rows.
 Each kind counts and ranks at most COUNT_LIMIT of its matches, so a common word costs about as
 much as a rarer one.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import BooleanField, CharField, F, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.utils.safestring import SafeString
 
 from tracker.search.backends import backend_for
 from tracker.search.compiled import CompiledCache, Slot, bind, searcher_key
 from tracker.search.query import expand_aliases, parse_query
-from tracker.search.sources import SOURCES, SOURCES_BY_TYPE, TYPE_ORDER, TYPES, SearchSource
+from tracker.search.sources import SOURCES, SOURCES_BY_TYPE, TYPE_ORDER, TYPES
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -241,37 +244,69 @@ def _ranked_window_sql(user, backend) -> tuple[str, tuple]:
     return " UNION ALL ".join(branches), tuple(params)
 
 
+def _lines_sql(backend, shape) -> tuple[str, tuple]:
+    """A UNION ALL of one branch per kind on the page, each reading its rows' `line` values
+    (as JSON: the kinds' lines differ) and snippet; the ids are slots, `id-<kind>-<n>`."""
+    quote = connection.ops.quote_name
+    branches = []
+    for kind, count in shape:
+        source = SOURCES_BY_TYPE[kind]
+        pk = f"{quote(source.table)}.{quote(source.model._meta.pk.column)}"
+        is_shown = RawSQL(  # noqa: S611 (only slots for ids; the SQL is ours)
+            f"{pk} IN ({', '.join(['%s'] * count)})",
+            [Slot(f"id-{kind}-{n}") for n in range(count)],
+            output_field=BooleanField(),
+        )
+        branches.append(
+            source.model._default_manager.filter(is_shown)
+            .order_by()
+            .annotate(
+                search_kind=Value(kind, output_field=CharField()),
+                search_line=JSONObject(**source.line),
+                search_snippet=backend.snippet_source(source),
+            )
+            .values_list("search_kind", "pk", "search_line", "search_snippet")
+        )
+    lines = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    return lines.query.sql_with_params()
+
+
 def _load_results(backend, shown) -> list[SearchResult]:
-    """Titles, links and snippets for the rows on the page: one query per kind shown. The ids
-    come from the visible querysets a moment ago, in this call; filtering them by visibility
-    again would double the cost of building those querysets for nothing."""
+    """Titles, links and snippets for the rows on the page, in one query. The ids come from
+    the visible querysets a moment ago, in this call; filtering them by visibility again would
+    double the cost of building those querysets for nothing."""
     ids_by_type: dict[str, list[int]] = defaultdict(list)
     for kind, pk, _rank in shown:
         ids_by_type[kind].append(pk)
-    rows_by_key = {}
-    for kind, ids in ids_by_type.items():
-        source: SearchSource = SOURCES_BY_TYPE[kind]
-        queryset = (
-            source.model._default_manager.filter(pk__in=ids)
-            .select_related(*source.related)
-            .only(*source.loaded)
-            .order_by()
-        )
-        for row in backend.with_snippets(queryset, source):
-            rows_by_key[(kind, row.pk)] = row
+    if not ids_by_type:
+        return []
+    shape = tuple((kind, len(ids)) for kind, ids in ids_by_type.items())
+    # Like the ranked query's, its SQL depends on the query's shape only, and on the page's:
+    # compiled once, bound to the words and ids each time.
+    key = None
+    if backend.cache_key is not None:
+        key = ("lines", connection.alias, backend.cache_key, shape)
+    sql, params = _compiled_searches.get_or_compile(key, lambda: _lines_sql(backend, shape))
+    ids = {f"id-{kind}-{n}": pk for kind, pks in ids_by_type.items() for n, pk in enumerate(pks)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bind(params, {**backend.slot_values, **ids}))
+        lines = cursor.fetchall()
+    rows_by_key = {(kind, pk): (line, snippet) for kind, pk, line, snippet in lines}
     results = []
     for kind, pk, rank in shown:
         row = rows_by_key.get((kind, pk))
         if row is None:  # deleted between the two queries
             continue
+        line, snippet = row
         source = SOURCES_BY_TYPE[kind]
+        title, url = source.result(pk, json.loads(line) if isinstance(line, str) else line)
         results.append(
             SearchResult(
                 type=kind,
                 id=pk,
-                title=source.result_title(row),
-                url=source.result_url(row),
-                snippet=backend.snippet(row, source),
+                title=title,
+                url=url,
+                snippet=backend.snippet(snippet, source),
                 rank=rank,
             )
         )

@@ -2,13 +2,16 @@
 
 A source names its model, the queryset of rows the user may see, which fields hold its title
 and its body (the same split as the weighted search columns in the migrations), and how one of
-its rows reads as a result.
+its rows reads as a result. A result line is read as plain values (`line`: a name for each
+field path), so the lines of every kind on a page come in one query; the title and link are
+made from those values (no model instance: building one costs more than the rest of a line).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 
 from readings import selectors as reading_selectors
 from readings.models import GlossaryTerm, Highlight, Note, Reading
@@ -27,12 +30,10 @@ class SearchSource:
     body_fields: tuple[str, ...]
     # The text a snippet is cut from.
     snippet_fields: tuple[str, ...]
-    related: tuple[str, ...]
-    # The fields a result line reads (title, link and the fallback's snippet), loaded with
-    # `only`: a row of the page needs no more, and each column costs to fetch and convert.
-    loaded: tuple[str, ...]
-    result_title: Callable[[Model], str]
-    result_url: Callable[[Model], str]
+    # What a result line reads: a name for each field path (a row of the page needs no more).
+    line: dict[str, str]
+    # The title and link of a result, from its id and its `line` values.
+    result: Callable[[int, dict], tuple[str, str]]
 
     @property
     def table(self) -> str:
@@ -48,17 +49,48 @@ def _terms_visible_to(user) -> QuerySet[GlossaryTerm]:
     return reading_selectors.terms_with_names().prefetch_related(None)
 
 
-# What a session's title and link read, from a row that points to the session.
-_SESSION_LINE = (
-    "session__title",
-    "session__number",
-    "session__course__slug",
-    "session__course__title",
-)
+def _session_line(path: str = "") -> dict[str, str]:
+    """What a session's title and link read, from the session or a row that points to one."""
+    return {
+        "session_title": f"{path}title",
+        "session_number": f"{path}number",
+        "course_slug": f"{path}course__slug",
+        "course_title": f"{path}course__title",
+    }
 
 
-def _note_url(note: Note) -> str:
-    return f"{note.target.get_absolute_url()}#note-{note.pk}"
+def _session_title(line: dict) -> str:
+    # As Session.__str__ reads.
+    return f"{line['course_title']} #{line['session_number']}: {line['session_title']}"
+
+
+def _session_url(line: dict) -> str:
+    return reverse(
+        "session_detail", kwargs={"slug": line["course_slug"], "number": line["session_number"]}
+    )
+
+
+def _reading_url(line: dict) -> str:
+    return reverse("reading_detail", kwargs={"slug": line["reading_slug"]})
+
+
+def _term_url(line: dict) -> str:
+    return reverse("term_detail", kwargs={"slug": line["term_slug"]})
+
+
+def _note_target(line: dict) -> tuple[str, str]:
+    """The title and link of what a note is on: the session, reading or term whose values are
+    there (a note is on exactly one)."""
+    if line["session_number"] is not None:
+        return _session_title(line), _session_url(line)
+    if line["reading_slug"] is not None:
+        return line["reading_title"], _reading_url(line)
+    return line["term_name"], _term_url(line)
+
+
+def _note_result(pk: int, line: dict) -> tuple[str, str]:
+    title, url = _note_target(line)
+    return f"Note on {title}", f"{url}#note-{pk}"
 
 
 SOURCES: tuple[SearchSource, ...] = (
@@ -70,10 +102,8 @@ SOURCES: tuple[SearchSource, ...] = (
         title_fields=("title",),
         body_fields=("abstract",),
         snippet_fields=("abstract",),
-        related=("course",),
-        loaded=("title", "number", "abstract", "course__slug", "course__title"),
-        result_title=str,
-        result_url=lambda session: session.get_absolute_url(),
+        line=_session_line(),
+        result=lambda pk, line: (_session_title(line), _session_url(line)),
     ),
     SearchSource(
         type="reading",
@@ -83,10 +113,8 @@ SOURCES: tuple[SearchSource, ...] = (
         title_fields=("title",),
         body_fields=("summary", "source"),
         snippet_fields=("summary", "source"),
-        related=(),
-        loaded=("title", "slug", "summary", "source"),
-        result_title=lambda reading: reading.title,
-        result_url=lambda reading: reading.get_absolute_url(),
+        line={"reading_title": "title", "reading_slug": "slug"},
+        result=lambda pk, line: (line["reading_title"], _reading_url(line)),
     ),
     SearchSource(
         type="term",
@@ -96,10 +124,8 @@ SOURCES: tuple[SearchSource, ...] = (
         title_fields=("name",),
         body_fields=("definition",),
         snippet_fields=("definition",),
-        related=(),
-        loaded=("name", "slug", "definition"),
-        result_title=lambda term: term.name,
-        result_url=lambda term: term.get_absolute_url(),
+        line={"term_name": "name", "term_slug": "slug"},
+        result=lambda pk, line: (line["term_name"], _term_url(line)),
     ),
     SearchSource(
         type="reflection",
@@ -109,11 +135,10 @@ SOURCES: tuple[SearchSource, ...] = (
         title_fields=(),
         body_fields=("body",),
         snippet_fields=("body",),
-        related=("session__course",),
-        loaded=("body", *_SESSION_LINE),
-        result_title=lambda reflection: f"Reflection on {reflection.session}",
-        result_url=lambda reflection: (
-            f"{reflection.session.get_absolute_url()}#reflection-{reflection.pk}"
+        line=_session_line("session__"),
+        result=lambda pk, line: (
+            f"Reflection on {_session_title(line)}",
+            f"{_session_url(line)}#reflection-{pk}",
         ),
     ),
     SearchSource(
@@ -124,17 +149,14 @@ SOURCES: tuple[SearchSource, ...] = (
         title_fields=(),
         body_fields=("body",),
         snippet_fields=("body",),
-        related=("session__course", "reading", "term"),
-        loaded=(
-            "body",
-            *_SESSION_LINE,
-            "reading__title",
-            "reading__slug",
-            "term__name",
-            "term__slug",
-        ),
-        result_title=lambda note: f"Note on {note.target}",
-        result_url=_note_url,
+        line={
+            **_session_line("session__"),
+            "reading_title": "reading__title",
+            "reading_slug": "reading__slug",
+            "term_name": "term__name",
+            "term_slug": "term__slug",
+        },
+        result=_note_result,
     ),
     SearchSource(
         type="highlight",
@@ -144,11 +166,10 @@ SOURCES: tuple[SearchSource, ...] = (
         title_fields=("phrase",),
         body_fields=("comment",),
         snippet_fields=("phrase", "comment"),
-        related=("reading",),
-        loaded=("phrase", "comment", "reading__title", "reading__slug"),
-        result_title=lambda highlight: f"Highlight in {highlight.reading.title}",
-        result_url=lambda highlight: (
-            f"{highlight.reading.get_absolute_url()}#highlight-{highlight.pk}"
+        line={"reading_title": "reading__title", "reading_slug": "reading__slug"},
+        result=lambda pk, line: (
+            f"Highlight in {line['reading_title']}",
+            f"{_reading_url(line)}#highlight-{pk}",
         ),
     ),
 )
