@@ -10,7 +10,12 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import product
 
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+
 from readings.models import TermName, fold_name
+from tracker.search.compiled import CompiledCache, Slot, bind
 
 # The shortest unfinished word matched as a prefix; shorter ones would match too many words.
 MIN_PREFIX_LENGTH = 3
@@ -136,14 +141,7 @@ def expand_aliases(parsed: ParsedQuery) -> ParsedQuery:
         name for spans in spans_per_alternative for names in spans.values() for name in names
     }
     names_by_term: dict[int, list[tuple[str, str]]] = {}
-    # Every name of every term that has one of the candidates among its names.
-    named_terms = TermName.objects.filter(folded__in=sorted(candidates)).values("term_id")
-    rows = (
-        TermName.objects.filter(term_id__in=named_terms)
-        .order_by("term_id", "-is_primary", "name")
-        .values_list("term_id", "folded", "name")
-    )
-    for term_id, folded, name in rows:
+    for term_id, folded, name in _names_of_terms_named(sorted(candidates)):
         names_by_term.setdefault(term_id, []).append((folded, name))
     term_by_folded = {
         folded: term_id for term_id, names in names_by_term.items() for folded, _ in names
@@ -159,6 +157,39 @@ def expand_aliases(parsed: ParsedQuery) -> ParsedQuery:
                 alternatives.append(variant)
     found = sorted({name for names in names_by_term.values() for _, name in names})
     return replace(parsed, alternatives=tuple(alternatives), names_found=tuple(found))
+
+
+# Building the names query costs several times what running it does; its SQL depends only on
+# how many candidates there are.
+_compiled_names = CompiledCache(size=64)
+
+
+def _names_of_terms_named(candidates: list[str]) -> list[tuple[int, str, str]]:
+    """(term id, folded name, name) of every name of every term that has one of the
+    candidates among its names, each term's primary name first."""
+    key = (connection.alias, len(candidates))
+    sql, params = _compiled_names.get_or_compile(key, lambda: _names_sql(len(candidates)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bind(params, {f"name-{n}": name for n, name in enumerate(candidates)}))
+        return cursor.fetchall()
+
+
+def _names_sql(count: int) -> tuple[str, tuple]:
+    # Unqualified: in the subquery below the table goes by another alias, and the nearest
+    # table with the column is the subquery's own.
+    folded = connection.ops.quote_name(TermName._meta.get_field("folded").column)
+    is_candidate = RawSQL(  # noqa: S611 (only slots for the names; the SQL is ours)
+        f"{folded} IN ({', '.join(['%s'] * count)})",
+        [Slot(f"name-{n}") for n in range(count)],
+        output_field=BooleanField(),
+    )
+    named_terms = TermName.objects.filter(is_candidate).values("term_id")
+    return (
+        TermName.objects.filter(term_id__in=named_terms)
+        .order_by("term_id", "-is_primary", "name")
+        .values_list("term_id", "folded", "name")
+        .query.sql_with_params()
+    )
 
 
 def _variants(terms, spans, names_by_term, term_by_folded):
