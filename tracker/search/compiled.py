@@ -13,6 +13,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+
 # Enough for every searcher active in one process at a time; each entry is a few kB of SQL.
 CACHE_SIZE = 512
 
@@ -27,6 +30,16 @@ class Slot:
 def bind(params: Iterable, values: dict[str, object]) -> list:
     """The parameters with every slot replaced by its value; a slot without one is a bug."""
     return [values[param.name] if isinstance(param, Slot) else param for param in params]
+
+
+def in_slots(column_sql: str, name: str, count: int) -> RawSQL:
+    """`column IN (…)` over `count` slots named `<name>-0`, `<name>-1`, …: the SQL depends on
+    how many values there are, never on what they are."""
+    return RawSQL(  # noqa: S611 (only slots for values; the SQL is ours)
+        f"{column_sql} IN ({', '.join(['%s'] * count)})",
+        [Slot(f"{name}-{n}") for n in range(count)],
+        output_field=BooleanField(),
+    )
 
 
 def searcher_key(user) -> tuple:

@@ -11,11 +11,9 @@ from dataclasses import dataclass, field, replace
 from itertools import product
 
 from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 
 from readings.models import TermName, fold_name
-from tracker.search.compiled import CompiledCache, Slot, bind
+from tracker.search.compiled import CompiledCache, bind, in_slots
 
 # The shortest unfinished word matched as a prefix; shorter ones would match too many words.
 MIN_PREFIX_LENGTH = 3
@@ -178,11 +176,7 @@ def _names_sql(count: int) -> tuple[str, tuple]:
     # Unqualified: in the subquery below the table goes by another alias, and the nearest
     # table with the column is the subquery's own.
     folded = connection.ops.quote_name(TermName._meta.get_field("folded").column)
-    is_candidate = RawSQL(  # noqa: S611 (only slots for the names; the SQL is ours)
-        f"{folded} IN ({', '.join(['%s'] * count)})",
-        [Slot(f"name-{n}") for n in range(count)],
-        output_field=BooleanField(),
-    )
+    is_candidate = in_slots(folded, "name", count)
     named_terms = TermName.objects.filter(is_candidate).values("term_id")
     return (
         TermName.objects.filter(term_id__in=named_terms)

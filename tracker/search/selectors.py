@@ -14,13 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, CharField, F, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import CharField, F, Value
 from django.db.models.functions import JSONObject
 from django.utils.safestring import SafeString
 
 from tracker.search.backends import backend_for
-from tracker.search.compiled import CompiledCache, Slot, bind, searcher_key
+from tracker.search.compiled import CompiledCache, Slot, bind, in_slots, searcher_key
 from tracker.search.query import expand_aliases, parse_query
 from tracker.search.sources import SOURCES, SOURCES_BY_TYPE, TYPE_ORDER, TYPES
 
@@ -252,13 +251,8 @@ def _lines_sql(backend, shape) -> tuple[str, tuple]:
     for kind, count in shape:
         source = SOURCES_BY_TYPE[kind]
         pk = f"{quote(source.table)}.{quote(source.model._meta.pk.column)}"
-        is_shown = RawSQL(  # noqa: S611 (only slots for ids; the SQL is ours)
-            f"{pk} IN ({', '.join(['%s'] * count)})",
-            [Slot(f"id-{kind}-{n}") for n in range(count)],
-            output_field=BooleanField(),
-        )
         branches.append(
-            source.model._default_manager.filter(is_shown)
+            source.model._default_manager.filter(in_slots(pk, f"id-{kind}", count))
             .order_by()
             .annotate(
                 search_kind=Value(kind, output_field=CharField()),
