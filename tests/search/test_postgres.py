@@ -121,3 +121,24 @@ def test_a_query_of_stop_words_and_exclusions_finds_nothing_and_reads_nothing():
     assert search(user=UserFactory(), query="the -grokked").total == 0
     plan = ranked_query_plan(user=UserFactory(), query="the -grokked")
     assert "One-Time Filter: false" in plan and "Bitmap Index Scan" not in plan, plan
+
+
+def test_while_the_typed_word_fills_the_count_limit_its_prefix_is_never_looked_up():
+    # Made first, so a scan in table order would meet them first.
+    longer = {public_note(f"Zorpify step {n}").pk for n in range(3)}
+    exact = {public_note(f"Zorp step {n}").pk for n in range(3)}
+    reader = UserFactory()
+    page = search(user=reader, query="zorp", count_limit=2)
+    assert page.capped == {"note"}
+    assert {result.id for result in page.results} <= exact
+    plan = ranked_query_plan(user=reader, query="zorp", analyze=True, count_limit=2)
+    prefix_scan = next(
+        line
+        for line in plan.splitlines()
+        if "Bitmap Heap Scan on readings_note readings_note_1" in line
+    )
+    assert "never executed" in prefix_scan, plan
+    # Past the typed word's rows, the prefix finds the rest.
+    assert {
+        r.id for r in search(user=reader, query="zorp", count_limit=10).results
+    } == exact | longer

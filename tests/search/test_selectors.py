@@ -81,6 +81,15 @@ def test_the_last_word_matches_as_a_prefix_while_typed(reader):
     assert found(search(user=reader, query="superpo")) == [("note", note.pk)]
 
 
+def test_a_row_with_the_word_being_typed_and_a_longer_one_is_found_once(reader):
+    both = public_note("Zorp, then zorpify.")
+    longer = public_note("Zorpify alone.")
+    exact = public_note("Zorp alone.")
+    page = search(user=reader, query="zorp")
+    assert page.total == 3
+    assert sorted(found(page)) == sorted(("note", n.pk) for n in (both, longer, exact))
+
+
 def test_an_alias_finds_mentions_of_the_terms_name_and_back(reader, term_factory):
     term = term_factory(name="Variational auto-encoder", aliases=["VAE"], definition="A model.")
     short = public_note("Our VAE training run diverged.")

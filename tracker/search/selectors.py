@@ -218,16 +218,20 @@ def _ranked_window_sql(user, backend) -> tuple[str, tuple]:
 
     The matches sit in a MATERIALIZED common table expression, which the database plans as if
     every row were wanted (so through the full-text index: an early-stopping scan of the whole
-    table only looks cheap) and still runs lazily, as far as the limit reads."""
+    table only looks cheap) and still runs lazily, as far as the limit reads. While the last
+    word is being typed, the matches are the rows with the word itself, then those only its
+    prefix finds (see `matching_in_order`): a kind that the word alone fills never looks up
+    the prefix, and its results are the word's."""
     branches, params = [], []
     for source in SOURCES:
-        visible = backend.matching(source.visible_to(user), source)
         # No ORDER BY inside: an order would make the database rank every match first.
-        matches = (
-            visible.order_by()
+        parts = [
+            part.order_by()
             .annotate(search_id=F("pk"), search_rank=backend.rank(source))
             .values_list("search_id", "search_rank")
-        )
+            for part in backend.matching_in_order(source.visible_to(user), source)
+        ]
+        matches = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         sql, branch_params = matches.query.sql_with_params()
         # Django's compiled SQL (user text stays in params) and our own constants. Each branch
         # is a subquery: SQLite takes no parentheses around a UNION's members.
