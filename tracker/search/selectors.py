@@ -231,7 +231,8 @@ def _ranked_window_sql(user, backend) -> tuple[str, tuple]:
             .values_list("search_id", "search_rank")
             for part in backend.matching_in_order(source.visible_to(user), source)
         ]
-        matches = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        # With nothing to join, union() gives the queryset back as it is.
+        matches = parts[0].union(*parts[1:], all=True)
         sql, branch_params = matches.query.sql_with_params()
         # Django's compiled SQL (user text stays in params) and our own constants. Each branch
         # is a subquery: SQLite takes no parentheses around a UNION's members.
@@ -265,7 +266,7 @@ def _lines_sql(backend, shape) -> tuple[str, tuple]:
             )
             .values_list("search_kind", "pk", "search_line", "search_snippet")
         )
-    lines = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    lines = branches[0].union(*branches[1:], all=True)
     return lines.query.sql_with_params()
 
 
