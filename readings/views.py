@@ -106,7 +106,12 @@ def reading_status_set(request, slug):
         return render(
             request,
             "readings/_status_buttons.html",
-            {"reading": reading, "my_status": "", "statuses": ReadingStatus.Status.choices},
+            {
+                "reading": reading,
+                "my_status": "",
+                "statuses": ReadingStatus.Status.choices,
+                "next": request.POST.get("next", ""),
+            },
             status=400,
         )
     record = services.reading_status_set(
@@ -121,6 +126,7 @@ def reading_status_set(request, slug):
                 "my_status": record.status,
                 "statuses": ReadingStatus.Status.choices,
                 "just_changed": True,
+                "next": request.POST.get("next", ""),
             },
         )
     return redirect_back(request, reading.get_absolute_url())

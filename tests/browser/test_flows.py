@@ -77,6 +77,28 @@ def test_reading_status_changes_in_the_library_without_a_reload(page, sign_in):
     assert ReadingStatus.objects.get(user=membership.user, reading=reading).status == "reading"
 
 
+def test_buttons_htmx_swaps_in_take_the_next_click_at_once(page, sign_in):
+    """htmx takes over swapped-in content when the swap settles; until then a click submits
+    the form the plain way and reloads the page. The site settles swaps at once."""
+    membership = MembershipFactory()
+    ReadingFactory(title="Zoom In")
+    sign_in(page, membership.user.username)
+    page.goto("/readings/")
+    # Observers run right after the code that changed the page: they see what a click could.
+    page.evaluate(
+        """() => {
+            window.notYetLive = 0;
+            new MutationObserver(() => {
+                window.notYetLive += document.querySelectorAll("form.htmx-added").length;
+            }).observe(document.body, {childList: true, subtree: true});
+        }"""
+    )
+    card = page.locator("li.reading-card", has_text="Zoom In")
+    card.get_by_role("button", name="Read", exact=True).click()
+    expect(card.get_by_role("status")).to_have_text("Saved")
+    assert page.evaluate("window.notYetLive") == 0
+
+
 def test_member_edits_a_term_and_sees_the_diff(page, sign_in):
     membership = MembershipFactory()
     term = GlossaryTermFactory(name="Steering", definition="Adding a vector to activations.")

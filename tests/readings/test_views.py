@@ -108,6 +108,18 @@ def test_status_change_without_javascript_returns_to_the_page(client, member):
     assert evil.url == reading.get_absolute_url()
 
 
+def test_buttons_swapped_in_by_htmx_return_to_the_page_not_to_their_own_url(client, member):
+    reading = ReadingFactory()
+    client.force_login(member)
+    url = reverse("reading_status_set", kwargs={"slug": reading.slug})
+    swapped = client.post(
+        url, {"status": "read", "next": "/readings/?kind=paper"}, headers={"HX-Request": "true"}
+    )
+    html = swapped.content.decode()
+    assert 'name="next" value="/readings/?kind=paper"' in html
+    assert f'value="{url}"' not in html
+
+
 def test_signed_out_status_click_gets_a_sign_in_fragment(client):
     reading = ReadingFactory()
     response = client.post(
