@@ -96,6 +96,18 @@ def reading_edit(request, slug):
     )
 
 
+def _status_buttons(request, reading, *, my_status, just_changed=False, status=200):
+    """The buttons htmx swaps in, keeping the page's `next`: their own request is the POST."""
+    context = {
+        "reading": reading,
+        "my_status": my_status,
+        "statuses": ReadingStatus.Status.choices,
+        "just_changed": just_changed,
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "readings/_status_buttons.html", context, status=status)
+
+
 @require_POST
 @signed_in_required
 def reading_status_set(request, slug):
@@ -103,32 +115,12 @@ def reading_status_set(request, slug):
     reading = get_object_or_404(Reading, slug=slug)
     form = ReadingStatusForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "readings/_status_buttons.html",
-            {
-                "reading": reading,
-                "my_status": "",
-                "statuses": ReadingStatus.Status.choices,
-                "next": request.POST.get("next", ""),
-            },
-            status=400,
-        )
+        return _status_buttons(request, reading, my_status="", status=400)
     record = services.reading_status_set(
         user=request.user, reading=reading, status=form.cleaned_data["status"]
     )
     if request.htmx:
-        return render(
-            request,
-            "readings/_status_buttons.html",
-            {
-                "reading": reading,
-                "my_status": record.status,
-                "statuses": ReadingStatus.Status.choices,
-                "just_changed": True,
-                "next": request.POST.get("next", ""),
-            },
-        )
+        return _status_buttons(request, reading, my_status=record.status, just_changed=True)
     return redirect_back(request, reading.get_absolute_url())
 
 
