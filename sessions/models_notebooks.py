@@ -131,6 +131,9 @@ class Run(models.Model):
         related_name="+",
     )
     worker_host = models.CharField(max_length=255, blank=True)
+    # The process running the attempt on worker_host: a redelivered task takes the run over at
+    # once when that process is gone (sessions.runs.attempts).
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
     device = models.CharField(max_length=8, blank=True)  # the `device` parameter: cuda or cpu
     device_name = models.CharField(max_length=255, blank=True)  # GPU name and memory, or CPU
     cells_done = models.PositiveIntegerField(default=0)

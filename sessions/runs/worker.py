@@ -4,15 +4,17 @@ Every status change is a compare-and-set update: a worker claims a run only whil
 (so two workers never both run it), and stores the outcome only while the run is still its own
 attempt in `running` (so the outcome is written once and a finished run never goes back). The
 attempt number tells one worker's claim from a later one's after the reaper requeued the run.
+
+When the process running an attempt dies (the OOM killer, a kill), Celery hands its message back
+(acks_late, reject_on_worker_lost) and the redelivered task takes the run over at once if that
+attempt is dead (sessions.runs.attempts); a duplicate delivery while it lives does nothing.
 """
 
 import logging
-import socket
-import tempfile
+import os
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,7 +24,7 @@ from django.utils import timezone
 from sessions.models import Artifact, Run
 from sessions.notebooks import artifacts, execution
 from sessions.notebooks.device import detect_device
-from sessions.runs import storage
+from sessions.runs import attempts, folders, storage
 from sessions.runs.services import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -33,28 +35,81 @@ def claim(run_id: int, *, task_id: str = "") -> int | None:
     not queued (taken by another worker, finished, or cancelled)."""
     now = timezone.now()
     claimed = Run.objects.filter(pk=run_id, status=Run.Status.QUEUED).update(
-        status=Run.Status.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
-        worker_host=socket.gethostname(),
-        celery_task_id=task_id or F("celery_task_id"),
-        attempts=F("attempts") + 1,
-        cells_done=0,
-        cells_total=0,
+        celery_task_id=task_id or F("celery_task_id"), **_new_attempt(now)
     )
     if not claimed:
         return None
     return Run.objects.values_list("attempts", flat=True).get(pk=run_id)
 
 
+def _new_attempt(now) -> dict:
+    return {
+        "status": Run.Status.RUNNING,
+        "started_at": now,
+        "heartbeat_at": now,
+        "worker_host": attempts.host(),
+        "worker_pid": os.getpid(),
+        "attempts": F("attempts") + 1,
+        "device": "",
+        "device_name": "",
+        "cells_done": 0,
+        "cells_total": 0,
+    }
+
+
+def take_over(run_id: int, *, task_id: str) -> int | None:
+    """For a redelivered message: when the run is running an attempt that this very message
+    started (the same task id) and that attempt is dead, starts the next attempt and returns its
+    number, or ends the run when it may not be retried (a cancel asked for, no attempts left).
+    None when there is nothing to take: the attempt lives (a duplicate delivery), the run is
+    queued for another message or finished."""
+    run = attempts.read(run_id)
+    if run is None or run.status != Run.Status.RUNNING:
+        logger.info("Run %s is neither queued nor running; nothing to do.", run_id)
+        return None
+    if not task_id or run.celery_task_id != task_id:
+        logger.info("Run %s is running for another message; nothing to do.", run_id)
+        return None
+    attempt = run.attempts
+    alive, run = attempts.verdict(run)
+    if alive or run is None:
+        logger.info("Run %s: attempt %s is alive; nothing to do.", run_id, attempt)
+        return None
+    same_attempt = Run.objects.filter(
+        pk=run_id,
+        status=Run.Status.RUNNING,
+        attempts=run.attempts,
+        celery_task_id=task_id,
+        heartbeat_at=run.heartbeat_at,
+    )
+    ending = _ending_of_lost(run, now=timezone.now())
+    if ending is not None:
+        if same_attempt.update(**ending):
+            logger.warning("Run %s: attempt %s died; %s", run_id, run.attempts, ending["reason"])
+        return None
+    if not same_attempt.update(**_new_attempt(timezone.now())):
+        return None  # the reaper or another delivery was first
+    logger.warning(
+        "Run %s: attempt %s on %s (pid %s) died; starting attempt %s.",
+        run_id,
+        run.attempts,
+        run.worker_host,
+        run.worker_pid,
+        run.attempts + 1,
+    )
+    return run.attempts + 1
+
+
 def execute(run_id: int, *, task_id: str = "") -> None:
-    """Runs the run if it is still queued; otherwise does nothing (a duplicate delivery)."""
-    attempt = claim(run_id, task_id=task_id)
+    """Runs the run if it is still queued, or if this message's attempt died (a redelivery);
+    otherwise does nothing (a duplicate delivery)."""
+    folders.sweep()  # the folders of attempts killed on this host
+    attempt = claim(run_id, task_id=task_id) or take_over(run_id, task_id=task_id)
     if attempt is None:
-        logger.info("Run %s is not queued; nothing to do.", run_id)
         return
     try:
-        _execute_claimed(run_id, attempt)
+        with attempts.running_here(run_id, attempt):
+            _execute_claimed(run_id, attempt)
     except Exception as error:
         if type(error).__name__ == "SoftTimeLimitExceeded":  # Celery's limit, past ours
             status, reason = Run.Status.TIMED_OUT, "The worker's time limit ran out."
@@ -103,24 +158,12 @@ class RunRecorder:
 def _execute_claimed(run_id: int, attempt: int) -> None:
     run = Run.objects.select_related("notebook__session").get(pk=run_id)
     notebook = run.notebook
-    device = detect_device()
-    Run.objects.filter(pk=run_id, status=Run.Status.RUNNING, attempts=attempt).update(
-        device=device.kind, device_name=device.name
-    )
-    with tempfile.TemporaryDirectory(prefix=f"tracker-run-{run_id}-") as temporary:
-        folder = Path(temporary)
+    with folders.attempt_folder(run_id, attempt) as folder:
         workdir = folder / "work"
         workdir.mkdir()
         source = folder / "source.ipynb"
-        source.write_bytes(storage.read_notebook_source(notebook))
         executed = folder / artifacts.EXECUTED_NOTEBOOK_NAME
         log = execution.RunLog(folder / artifacts.LOG_NAME)
-        log.event(
-            f"Run {run_id}, attempt {attempt}, on {socket.gethostname()}: "
-            f"device={device.kind} ({device.name}), kernel {notebook.kernel_name}, "
-            f"time limit {notebook.time_limit} s."
-        )
-        parameters = {**run.parameters, "device": device.kind}
         supervisor = execution.Supervisor(
             RunRecorder(run_id, attempt),
             time_limit=notebook.time_limit,
@@ -130,7 +173,19 @@ def _execute_claimed(run_id: int, attempt: int) -> None:
         )
         stored: list[storage.StoredFile] = []
         try:
+            # Watched from here on, so the heartbeat also covers loading torch and the source.
             with supervisor:
+                device = detect_device()
+                Run.objects.filter(pk=run_id, status=Run.Status.RUNNING, attempts=attempt).update(
+                    device=device.kind, device_name=device.name
+                )
+                source.write_bytes(storage.read_notebook_source(notebook))
+                log.event(
+                    f"Run {run_id}, attempt {attempt}, on {attempts.host()} (pid {os.getpid()}): "
+                    f"device={device.kind} ({device.name}), kernel {notebook.kernel_name}, "
+                    f"time limit {notebook.time_limit} s."
+                )
+                parameters = {**run.parameters, "device": device.kind}
                 outcome = execution.run_notebook(
                     source,
                     executed,
@@ -211,6 +266,26 @@ def _finish(
     return bool(updated)
 
 
+def _ending_of_lost(run: Run, *, now) -> dict | None:
+    """How a run whose attempt died ends when it may not be tried again: cancelled when a
+    cancel was asked for, failed after its last attempt. None when it may be retried."""
+    progress = f"after {run.cells_done} of {run.cells_total} code cells"
+    host = run.worker_host or "its worker"
+    if run.cancel_requested_at is not None:
+        reason = (
+            f"Cancelled by {run.cancel_requested_by or 'someone'}; the worker on "
+            f"{host} stopped answering {progress}."
+        )
+        return {"status": Run.Status.CANCELLED, "reason": reason, "finished_at": now}
+    if run.attempts >= settings.RUN_MAX_ATTEMPTS:
+        reason = (
+            f"Worker lost: the worker on {host} stopped answering {progress} "
+            f"(attempt {run.attempts} of {settings.RUN_MAX_ATTEMPTS})."
+        )
+        return {"status": Run.Status.FAILED, "reason": reason, "finished_at": now}
+    return None
+
+
 def reap_lost_runs() -> dict[str, int]:
     """Runs whose heartbeat stopped (their worker died) are requeued until they have had
     RUN_MAX_ATTEMPTS attempts, then failed as "worker lost"; one whose cancel was asked for is
@@ -227,39 +302,27 @@ def reap_lost_runs() -> dict[str, int]:
             attempts=run.attempts,
             heartbeat_at__lt=stale_before,
         )
-        progress = f"after {run.cells_done} of {run.cells_total} code cells"
-        host = run.worker_host or "its worker"
-        if run.cancel_requested_at is not None:
-            counts["cancelled"] += stale.update(
-                status=Run.Status.CANCELLED,
-                reason=f"Cancelled by {run.cancel_requested_by or 'someone'}; the worker on "
-                f"{host} stopped answering {progress}.",
-                finished_at=now,
+        ending = _ending_of_lost(run, now=now)
+        if ending is not None:
+            counts[ending["status"]] += stale.update(**ending)
+            continue
+        with transaction.atomic():
+            requeued = stale.update(
+                status=Run.Status.QUEUED,
+                started_at=None,
+                heartbeat_at=None,
+                worker_host="",
+                worker_pid=None,
+                device="",
+                device_name="",
+                cells_done=0,
+                cells_total=0,
+                celery_task_id=str(uuid.uuid4()),
             )
-        elif run.attempts < settings.RUN_MAX_ATTEMPTS:
-            with transaction.atomic():
-                requeued = stale.update(
-                    status=Run.Status.QUEUED,
-                    started_at=None,
-                    heartbeat_at=None,
-                    worker_host="",
-                    device="",
-                    device_name="",
-                    cells_done=0,
-                    cells_total=0,
-                    celery_task_id=str(uuid.uuid4()),
-                )
-                if requeued:
-                    run.refresh_from_db()
-                    enqueue_on_commit(run, time_limit=run.notebook.time_limit)
-            counts["requeued"] += requeued
-        else:
-            counts["failed"] += stale.update(
-                status=Run.Status.FAILED,
-                reason=f"Worker lost: the worker on {host} stopped answering {progress} "
-                f"(attempt {run.attempts} of {settings.RUN_MAX_ATTEMPTS}).",
-                finished_at=now,
-            )
+            if requeued:
+                run.refresh_from_db()
+                enqueue_on_commit(run, time_limit=run.notebook.time_limit)
+        counts["requeued"] += requeued
     if any(counts.values()):
         logger.warning("Reaper: %s", counts)
     return counts

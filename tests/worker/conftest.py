@@ -7,6 +7,7 @@ settings; `test_<name>` for PostgreSQL). It stores files in the same media folde
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -58,12 +59,27 @@ def _send_tasks_to(url: str) -> None:
     celery_app.amqp._producer_pool = None
 
 
-class WorkerProcess:
-    """Starts, kills and stops one worker (its own process group, so a kill takes its pool)."""
+NOTEBOOK_WORKER_ARGUMENTS = (
+    "worker", "-Q", "cpu,gpu", "--concurrency", "1", "--prefetch-multiplier", "1",
+    "--without-gossip", "--without-mingle", "--without-heartbeat",
+)  # fmt: skip
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+
+class WorkerProcess:
+    """Starts, kills and stops one worker (its own process group, so a kill takes its pool), or
+    another `celery -A tracker` process given its arguments (beat)."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        arguments: tuple[str, ...] = NOTEBOOK_WORKER_ARGUMENTS,
+        ready: bytes = b" ready.",
+    ) -> None:
         self.env = env
         self.log_path = log_path
+        self.arguments = arguments
+        self.ready = ready
         self.process: subprocess.Popen | None = None
 
     @property
@@ -73,12 +89,10 @@ class WorkerProcess:
     def start(self, timeout: float = 90) -> None:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
-        command = [
-            sys.executable, "-m", "celery", "-A", "tracker", "worker",
-            "-Q", "cpu,gpu", "--concurrency", "1", "--prefetch-multiplier", "1",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--hostname", f"tests-{uuid.uuid4().hex[:8]}@%h", "--loglevel", "INFO",
-        ]  # fmt: skip
+        command = [sys.executable, "-m", "celery", "-A", "tracker", *self.arguments]
+        if self.arguments[0] == "worker":
+            command += ["--hostname", f"tests-{uuid.uuid4().hex[:8]}@%h"]
+        command += ["--loglevel", "INFO"]
         self.process = subprocess.Popen(
             command,
             cwd=BASE_DIR,
@@ -94,7 +108,7 @@ class WorkerProcess:
                 raise RuntimeError(f"The worker exited at start:\n{self.log_tail()}")
             with self.log_path.open("rb") as handle:
                 handle.seek(offset)
-                if b" ready." in handle.read():
+                if self.ready in handle.read():
                     return
             time.sleep(0.1)
         raise TimeoutError(f"The worker did not get ready:\n{self.log_tail()}")
@@ -130,25 +144,42 @@ def worker_media_root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def worker_process(django_db_setup, django_db_blocker, worker_media_root, tmp_path_factory):
+def worker_temp_base(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("worker-temp")
+
+
+@pytest.fixture
+def worker_temp_root(worker_temp_base) -> Path:
+    """Where this host's workers keep their attempts' folders (RUN_TEMP_ROOT/<host name>)."""
+    return worker_temp_base / socket.gethostname()
+
+
+@pytest.fixture(scope="session")
+def worker_environment(django_db_setup, django_db_blocker, worker_media_root, worker_temp_base):
+    """The environment of every worker (and beat) process the tests start."""
     broker = redis.Redis.from_url(REDIS_URL)
     broker.ping()
     broker.flushdb()  # db 7 is the tests' own: no task left over from an earlier session
     _send_tasks_to(REDIS_URL)
     with django_db_blocker.unblock():
         database_url = _database_url()
-    env = {
+    return {
         **os.environ,
         "TRACKER_ENV": "development",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": REDIS_URL,
         "MEDIA_ROOT": str(worker_media_root),
+        "RUN_TEMP_ROOT": str(worker_temp_base),
         "RUN_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
         "RUN_LOST_AFTER_SECONDS": str(LOST_AFTER_SECONDS),
         "NOTEBOOK_STOP_GRACE_SECONDS": str(STOP_GRACE_SECONDS),
         "PYTHONUNBUFFERED": "1",
     }
-    worker = WorkerProcess(env, tmp_path_factory.mktemp("worker") / "worker.log")
+
+
+@pytest.fixture(scope="session")
+def worker_process(worker_environment, tmp_path_factory):
+    worker = WorkerProcess(worker_environment, tmp_path_factory.mktemp("worker") / "worker.log")
     worker.start()
     yield worker
     worker.stop()
@@ -164,6 +195,25 @@ def celery_worker(worker_process, transactional_db, settings, worker_media_root)
         worker_process.start()
     yield worker_process
     assert worker_process.alive, worker_process.log_tail()
+
+
+@pytest.fixture
+def start_celery(worker_environment, tmp_path):
+    """Starts more `celery -A tracker` processes (another worker, beat) for one test, with
+    settings of their own; stops them after it."""
+    started: list[WorkerProcess] = []
+
+    def start(name: str, arguments: tuple[str, ...], *, ready=b" ready.", **env) -> WorkerProcess:
+        process = WorkerProcess(
+            {**worker_environment, **env}, tmp_path / f"{name}.log", arguments, ready
+        )
+        started.append(process)
+        process.start()
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float, what: str, worker=None) -> object:

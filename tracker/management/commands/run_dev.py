@@ -1,4 +1,5 @@
-"""`make run`: the development server and a Celery worker side by side; Ctrl-C stops both."""
+"""`make run`: the development server beside a Celery worker for notebooks and a light one for
+maintenance (with the beat schedule); Ctrl-C stops all three."""
 
 import signal
 import subprocess
@@ -10,38 +11,44 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve the site on 127.0.0.1:8000 with a Celery worker beside it."
+    help = "Serve the site on 127.0.0.1:8000 with the Celery workers beside it."
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args, **options):
         python = sys.executable
-        worker = subprocess.Popen(
-            [python, "-m", "celery", "-A", "tracker", "worker", "-Q", "cpu,gpu",
-             "--concurrency", "1", "--prefetch-multiplier", "1", "--loglevel", "INFO",
-             "--beat"],  # the embedded beat schedules the reaper of lost runs
+        celery = [python, "-m", "celery", "-A", "tracker", "worker", "--loglevel", "INFO"]
+        notebook_worker = subprocess.Popen(
+            [*celery, "-Q", "cpu,gpu", "--concurrency", "1", "--prefetch-multiplier", "1"]
+        )
+        # The reaper of lost runs gets a light worker of its own (no pool process, no torch), so
+        # it never waits behind a long notebook; its embedded beat schedules it.
+        maintenance_worker = subprocess.Popen(
+            [*celery, "-Q", "maintenance", "--pool", "solo", "--hostname", "maintenance@%h",
+             "--beat"]
         )  # fmt: skip
         server = subprocess.Popen([python, "manage.py", "runserver", options["addr"]])
+        children = (server, notebook_worker, maintenance_worker)
         self.stdout.write(
             self.style.SUCCESS(f"\nThe tracker is at http://{options['addr']}/")
             + "\nSign in as organizer / organizer-demo or member / member-demo."
-            + f"\nBroker: {settings.CELERY_BROKER_URL}. Press Ctrl-C to stop the site and worker.\n"
+            + f"\nBroker: {settings.CELERY_BROKER_URL}. Press Ctrl-C to stop them all.\n"
         )
-        # Ctrl-C and a plain `kill` both stop the two children, also when this process was
+        # Ctrl-C and a plain `kill` both stop the children, also when this process was
         # started in the background, where SIGINT arrives ignored.
         signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
-            while worker.poll() is None and server.poll() is None:
+            while all(process.poll() is None for process in children):
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
-            for process in (server, worker):
+            for process in children:
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
-            for process in (server, worker):
+            for process in children:
                 try:
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
