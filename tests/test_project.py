@@ -26,6 +26,7 @@ def _settings(**overrides):
         "DATABASES": {"default": {"ENGINE": "django.db.backends.postgresql"}},
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "CELERY_DEFAULT_BROKER_URL": "sqla+sqlite:///broker.sqlite3",
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}},
     }
     return SimpleNamespace(**(values | overrides))
 
@@ -37,6 +38,7 @@ def test_deploy_check_warns_about_each_development_default():
             SECRET_KEY="dev",
             DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3"}},
             CELERY_BROKER_URL="sqla+sqlite:///broker.sqlite3",
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         )
     )
     assert [w.id for w in warnings] == [
@@ -44,7 +46,16 @@ def test_deploy_check_warns_about_each_development_default():
         "tracker.W002",
         "tracker.W003",
         "tracker.W004",
+        "tracker.W005",
     ]
+
+
+@pytest.mark.parametrize("backend", ["locmem.LocMemCache", "dummy.DummyCache"])
+def test_deploy_check_warns_when_the_cache_cannot_count_sign_ins_across_processes(backend):
+    cache = {"default": {"BACKEND": f"django.core.cache.backends.{backend}"}}
+    warnings = development_default_warnings(_settings(CACHES=cache))
+    assert [w.id for w in warnings] == ["tracker.W005"]
+    assert "login limit" in warnings[0].msg and "CACHE_URL" in warnings[0].hint
 
 
 def test_deploy_check_is_quiet_on_production_settings():

@@ -3,6 +3,14 @@
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
+# Default caches that web processes cannot share, and what that does to the login limit.
+PER_PROCESS_CACHES = {
+    "LocMemCache": "The default cache is per process (LocMemCache): each web process counts "
+    "failed sign-ins on its own, so the login limit is multiplied by the number of processes.",
+    "DummyCache": "The default cache is DummyCache, which stores nothing: failed sign-ins are "
+    "never counted, so there is no login limit.",
+}
+
 
 @register(Tags.security, deploy=True)
 def development_defaults_in_production(app_configs, **kwargs):
@@ -42,6 +50,15 @@ def development_default_warnings(settings) -> list[Warning]:
                 "The Celery broker is the embedded SQLite one, the development default.",
                 hint="Set CELERY_BROKER_URL to a redis:// or amqp:// URL.",
                 id="tracker.W004",
+            )
+        )
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    if backend in PER_PROCESS_CACHES:
+        warnings.append(
+            Warning(
+                PER_PROCESS_CACHES[backend],
+                hint="Set CACHE_URL to a shared cache, e.g. redis://redis:6379/1.",
+                id="tracker.W005",
             )
         )
     return warnings

@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker import health, views, workers
-from tracker.auth import RateLimitedAuthenticationForm
+from tracker.auth import RateLimitedAdminAuthenticationForm, RateLimitedAuthenticationForm
+
+# The login limit holds at every door (it lives in authenticate()); this form says so in the admin.
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

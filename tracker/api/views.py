@@ -2,13 +2,13 @@
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from sessions.models import Membership
-from tracker import services
+from tracker import login_limits, services
 from tracker.api.parsers import JSONParser
 from tracker.api.serializers import StrictInputSerializer, StrictModelInputSerializer
 from tracker.api.throttling import TokenRequestRateThrottle
@@ -24,17 +24,36 @@ class CredentialsSerializer(StrictInputSerializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
 
     def validate(self, attrs):
-        user = authenticate(
-            self.context.get("request"), username=attrs["username"], password=attrs["password"]
-        )
+        request = self.context.get("request")
+        user = authenticate(request, username=attrs["username"], password=attrs["password"])
         if user is None:
+            seconds = login_limits.seconds_locked(username=attrs["username"], request=request)
+            if seconds:
+                raise SignInLocked(wait=seconds)
             raise serializers.ValidationError("Unable to sign in with that username and password.")
+        # No session starts here, so no `user_logged_in`: clear the account's failures directly.
+        login_limits.clear_account(username=user.get_username())
         attrs["user"] = user
         return attrs
 
 
+class SignInLocked(exceptions.APIException):
+    """429 with Retry-After: the login limit locked this account or address (any door counts)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "sign_in_locked"
+
+    def __init__(self, *, wait: int):
+        super().__init__(detail=login_limits.locked_message(wait))
+        self.wait = wait  # the exception handler turns it into Retry-After
+
+
 class TokenView(GenericAPIView):
-    """POST username and password for your API token; DELETE (signed in) revokes it."""
+    """POST username and password for your API token; DELETE (signed in) revokes it.
+
+    Failed sign-ins here count toward the same limit as the site's and the admin's forms: a
+    locked account or address answers 429 with `Retry-After` (seconds), even with the right
+    password. Guesses are also throttled per address (the `token` rate)."""
 
     serializer_class = CredentialsSerializer
     parser_classes = [JSONParser]
