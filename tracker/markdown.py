@@ -5,6 +5,25 @@ auto-links and `[[Term]]` / `[[reading:slug]]` wiki-links → stored HTML.
 
 The links are added after sanitizing, to HTML that nh3 has already normalized; everything this
 module writes itself is escaped here, so the result stays safe to mark safe in a template.
+
+Bounded cost. Python-Markdown is quadratic (or recursive without bound) on some structures: a
+100,000-character `[[[[...` took minutes. Three things keep every render under about half a
+second (bench/markdown_worst.py prints the figures):
+
+- One length limit, `MARKDOWN_MAX_CHARS`, checked at every door: forms, the API, the preview,
+  and the models' `clean()` (so `save_validated` refuses it too).
+- A linear pre-pass (tracker/markdown_limits.py) takes apart the structures that make the
+  parser scan far or recurse deep: unmatched and deeply nested brackets, unclosed fences, deep
+  nesting, lone `<`, huge tables, long `*`/`_` runs. Ordinary documents pass through unchanged.
+- A time limit of `MARKDOWN_RENDER_SECONDS`, as a second line of defence for anything the
+  pre-pass misses: past it the text is shown plain (escaped, line breaks kept), still with its
+  wiki-links. The deadline is checked whenever Python-Markdown calls one of its processors or
+  inline patterns, not by a signal: SIGALRM works only in the main thread (not under runserver,
+  threaded workers or Celery's pool threads) and can fire in the middle of anything, while a
+  check between two steps of the parser works in every thread and stops nothing but the render.
+  The pre-pass keeps each step short (one regular expression, one scan of a paragraph). The
+  limit is wall-clock time: on a machine loaded enough to triple a render's time, a document of
+  near the maximum length may come out plain; ordinary ones take milliseconds.
 """
 
 from __future__ import annotations
@@ -13,9 +32,16 @@ import html
 import re
 from dataclasses import dataclass, field
 
-import markdown as python_markdown
 import nh3
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+
+from tracker import markdown_limits
+
+# Generous for an essay; every render of this much is measured in bench/markdown_worst.py.
+MARKDOWN_MAX_CHARS = 100_000
+# Past this, a render gives up on markdown and shows the text plain.
+MARKDOWN_RENDER_SECONDS = 0.2
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -41,7 +67,6 @@ _EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 _NO_LINKS_INSIDE = {"a", "code", "pre"}
 _NO_AUTO_LINKS_INSIDE = _NO_LINKS_INSIDE | {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
-_VOID = {"br", "hr", "img"}
 _WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
 _READING_PREFIX = "reading:"
 
@@ -105,6 +130,17 @@ def wanted_reading_slugs(source: str) -> set[str]:
     }
 
 
+def check_markdown_length(instance, *field_names: str) -> None:
+    """For a model's clean(): every named markdown field within MARKDOWN_MAX_CHARS."""
+    errors = {
+        name: f"At most {MARKDOWN_MAX_CHARS:,} characters (this has {len(value):,})."
+        for name in field_names
+        if len(value := getattr(instance, name) or "") > MARKDOWN_MAX_CHARS
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def render_markdown(
     source: str, *, glossary: Glossary | None = None, skip_term_slug: str = ""
 ) -> str:
@@ -115,7 +151,17 @@ def render_markdown(
     """
     if not source:
         return ""
-    html_text = python_markdown.markdown(source, extensions=_EXTENSIONS, output_format="html")
+    source = markdown_limits.scrub(source)
+    html_text = markdown_limits.convert_within(
+        markdown_limits.neutralize(source),
+        extensions=_EXTENSIONS,
+        seconds=MARKDOWN_RENDER_SECONDS,
+    )
+    if glossary is None:
+        glossary = glossary_from_database(wanted_reading_slugs(source))
+    linker = _Linker(glossary, skip_term_slug)
+    if html_text is None:  # past the time limit: the text as typed, links and all
+        return markdown_limits.plain_html(source, link=linker.text)
     clean = nh3.clean(
         html_text,
         tags=ALLOWED_TAGS,
@@ -124,9 +170,7 @@ def render_markdown(
         link_rel="noopener nofollow",
         strip_comments=True,
     )
-    if glossary is None:
-        glossary = glossary_from_database(wanted_reading_slugs(source))
-    return _Linker(glossary, skip_term_slug).link(clean)
+    return linker.link(markdown_limits.restore(clean))
 
 
 class _Linker:
@@ -135,30 +179,33 @@ class _Linker:
     def __init__(self, glossary: Glossary, skip_term_slug: str) -> None:
         self.glossary = glossary
         self.linked_slugs: set[str] = {skip_term_slug} if skip_term_slug else set()
-        self.open_counts: dict[str, int] = {}
+        # Open elements inside which no link goes, and no auto-link: counted, not searched for,
+        # so a page of thousands of tags costs little.
+        self.open_counts: dict[str, int] = dict.fromkeys(_NO_AUTO_LINKS_INSIDE, 0)
+        self.no_links = self.no_auto_links = 0
+        self.urls: dict[tuple, str] = {}  # reverse() is slow; a page of wiki-links repeats
 
     def link(self, clean_html: str) -> str:
         pieces: list[str] = []
         position = 0
         for tag in _TAG.finditer(clean_html):
-            pieces.append(self._text(clean_html[position : tag.start()]))
+            pieces.append(self.text(clean_html[position : tag.start()]))
             pieces.append(tag.group(0))
             self._track(closing=bool(tag.group(1)), name=tag.group(2).lower())
             position = tag.end()
-        pieces.append(self._text(clean_html[position:]))
+        pieces.append(self.text(clean_html[position:]))
         return "".join(pieces)
 
     def _track(self, *, closing: bool, name: str) -> None:
-        if name in _VOID:
+        if name not in self.open_counts:
             return
-        count = self.open_counts.get(name, 0) + (-1 if closing else 1)
-        self.open_counts[name] = max(count, 0)
+        self.open_counts[name] = max(self.open_counts[name] + (-1 if closing else 1), 0)
+        self.no_links = sum(self.open_counts[name] for name in _NO_LINKS_INSIDE)
+        self.no_auto_links = sum(self.open_counts.values())
 
-    def _inside(self, names: set[str]) -> bool:
-        return any(self.open_counts.get(name) for name in names)
-
-    def _text(self, escaped: str) -> str:
-        if not escaped or self._inside(_NO_LINKS_INSIDE):
+    def text(self, escaped: str) -> str:
+        """Escaped text with its links added, or as it was where no link may go."""
+        if not escaped or self.no_links or escaped.isspace():
             return escaped
         text = html.unescape(escaped)
         pieces: list[str] = []
@@ -176,16 +223,22 @@ class _Linker:
             title = self.glossary.reading_titles.get(slug)
             if title is None:
                 return _missing(label or slug, "No reading with this slug yet")
-            return _anchor(reading_url(slug), label or title, "reading-link")
+            return _anchor(self._url(reading_url, slug), label or title, "reading-link")
         slug = self.glossary.slug_by_name.get(_fold(target))
         if slug is None:
             return _missing(label or target, "No glossary term of this name yet")
         self.linked_slugs.add(slug)
-        return _anchor(term_url(slug), label or target, "term-link")
+        return _anchor(self._url(term_url, slug), label or target, "term-link")
+
+    def _url(self, build, slug: str) -> str:
+        key = (build, slug)
+        if key not in self.urls:
+            self.urls[key] = build(slug)
+        return self.urls[key]
 
     def _auto_link(self, text: str) -> str:
         pattern = self.glossary.pattern
-        if not text or pattern is None or self._inside(_NO_AUTO_LINKS_INSIDE):
+        if not text or pattern is None or self.no_auto_links:
             return html.escape(text, quote=False)
         pieces: list[str] = []
         position = 0

@@ -12,11 +12,10 @@ from readings import selectors as reading_selectors
 from sessions import selectors
 from tracker import services
 from tracker.forms import ProfileForm
-from tracker.markdown import render_markdown
+from tracker.markdown import MARKDOWN_MAX_CHARS, render_markdown
 from tracker.middleware import remember_time_zone
 from tracker.view_helpers import signed_in_required
 
-PREVIEW_MAX_CHARS = 50_000
 AWAITING_SHOWN = 8
 
 
@@ -96,9 +95,11 @@ def markdown_preview(request):
     """The stored-HTML rendering of a draft, for the live preview beside a writing form."""
     # The form field being previewed is named in `field` (body, definition, summary, ...).
     source = request.POST.get(request.POST.get("field", "body"), "")
-    if len(source) > PREVIEW_MAX_CHARS:
+    if len(source) > MARKDOWN_MAX_CHARS:
+        # 200, so that htmx shows it in place of the preview; saving refuses the text too.
         return HttpResponse(
-            '<p class="notice">Too long to preview; it can still be saved if under the limit.</p>'
+            f'<p class="notice">Too long: at most {MARKDOWN_MAX_CHARS:,} characters '
+            f"(this has {len(source):,}).</p>"
         )
     html = render_markdown(source)
     return HttpResponse(html or '<p class="muted">Nothing to preview yet.</p>')
