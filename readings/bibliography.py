@@ -20,6 +20,7 @@ from django.db import transaction
 from readings import services
 from readings.identifiers import normalize_arxiv_id, normalize_doi, normalize_isbn
 from readings.models import Reading
+from tracker import bounds, json_limits
 
 FORMATS = ("bibtex", "csljson")
 BIBTEX_TYPES = {"paper": "article", "book": "book"}
@@ -232,10 +233,12 @@ def _from_bibtex(entry: dict) -> dict | str:
 
 def _parse_csljson(text: str) -> list[tuple[str, dict | str]]:
     try:
-        items = json.loads(text)
+        items = json_limits.loads(text)
     except json.JSONDecodeError as error:
         message = f"This is not JSON ({error.msg}, line {error.lineno})."
         raise ValidationError({"file": message}) from error
+    except json_limits.JSONTooDeep as error:
+        raise ValidationError({"file": f"This CSL-JSON cannot be read: {error}."}) from None
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list) or not items:
@@ -318,8 +321,10 @@ def _year(value) -> int | None:
     if value in ("", None):
         return None
     year = int(str(value).strip()[:4])
-    if not 1000 <= year <= 2100:
-        raise ValueError(f"{value} is not a plausible year")
+    if not bounds.publication_year_in_range(year):
+        raise ValueError(
+            f"{str(value)[:40]} is not a plausible year ({bounds.PUBLICATION_MESSAGE})"
+        )
     return year
 
 

@@ -4,6 +4,7 @@ A file with a rejected entry saves nothing until the user accepts the report."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -19,6 +20,9 @@ def readings_to_export(request):
     """The readings named by the query: `reading` (a slug), `session` (an id), `course` (a
     slug), else the library's filters. A session or course the user may not see is a 404."""
     query, user = request.GET, request.user
+    for name in ("reading", "course"):  # no slug of ours: never looked up
+        if query.get(name) and not slug_re.match(query[name]):
+            raise Http404(f"No such {name}.")
     if query.get("reading"):
         return get_object_or_404(selectors.readings_with_details(), slug=query["reading"]), None
     if query.get("session"):

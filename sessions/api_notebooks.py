@@ -13,7 +13,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -22,6 +22,7 @@ from sessions.models_notebooks import Queue
 from sessions.notebooks import validation
 from sessions.runs import selectors, services
 from sessions.selectors import sessions_visible_to
+from tracker.api.parsers import JSONParser
 
 
 class Conflict(APIException):

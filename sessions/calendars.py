@@ -15,9 +15,12 @@ from django.db import transaction
 
 from sessions import services
 from sessions.models import Course, Session
+from tracker import bounds
 from tracker.timezones import to_zone
 
 PRODID = "-//Tracker//Course calendar//EN"
+# Longer than any session; keeps an imported end far from the edge of what a date can hold.
+LONGEST_EVENT = timedelta(days=366)
 UID_DOMAIN = "tracker"
 
 
@@ -106,7 +109,7 @@ def parse_calendar(data: bytes | str, *, zone_name: str) -> list[ImportedEvent]:
     """
     try:
         calendar = icalendar.Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as error:
+    except Exception as error:  # icalendar raises many kinds; each means a broken file
         raise ValidationError({"file": f"This is not an iCalendar file ({error})."}) from error
     zone = ZoneInfo(zone_name)
     events, problems = [], []
@@ -128,13 +131,17 @@ def _imported_event(component, zone: ZoneInfo) -> ImportedEvent:
         raise ValueError("it has no UID, so a second import could not recognise it")
     if component.get("dtstart") is None:
         raise ValueError("it has no start time")
-    starts_at = _aware(component.decoded("dtstart"), zone)
+    starts_at = _within_bounds(_aware(_decoded(component, "dtstart"), zone), "starts")
     if component.get("dtend") is not None:
-        ends_at = _aware(component.decoded("dtend"), zone)
+        ends_at = _aware(_decoded(component, "dtend"), zone)
     elif component.get("duration") is not None:
-        ends_at = starts_at + component.decoded("duration")
+        duration = _decoded(component, "duration")
+        if not isinstance(duration, timedelta) or duration > LONGEST_EVENT:
+            raise ValueError("its duration is not a length of time under a year")
+        ends_at = starts_at + duration
     else:
         ends_at = starts_at + timedelta(hours=1)
+    _within_bounds(ends_at, "ends")
     if ends_at <= starts_at:
         raise ValueError("it ends before it starts")
     return ImportedEvent(
@@ -148,10 +155,31 @@ def _imported_event(component, zone: ZoneInfo) -> ImportedEvent:
     )
 
 
+def _decoded(component, name: str):
+    """The property's value; icalendar raises many kinds of error for a malformed one (an
+    AttributeError for a DTSTART given as a bare time), each a ValueError here."""
+    try:
+        return component.decoded(name)
+    except Exception as error:  # any of them means this event cannot be read
+        raise ValueError(f"its {name.upper()} cannot be read ({type(error).__name__})") from None
+
+
 def _aware(value: date | datetime, zone: ZoneInfo) -> datetime:
-    if not isinstance(value, datetime):  # an all-day event starts at local midnight
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+    if isinstance(value, date):  # an all-day event starts at local midnight
         return datetime.combine(value, time(0), tzinfo=zone)
-    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+    raise ValueError("its times are not dates or dates with times")
+
+
+def _within_bounds(moment: datetime, verb: str) -> datetime:
+    """The moment, when every page, feed and export can show it in any zone."""
+    if not bounds.moment_in_range(moment):
+        raise ValueError(
+            f"it {verb} in the year {moment.year}; sessions take place between the years "
+            f"{bounds.EARLIEST_YEAR} and {bounds.LATEST_YEAR}"
+        )
+    return moment
 
 
 def plan_import(*, course: Course, events: list[ImportedEvent]) -> ImportPlan:

@@ -5,6 +5,8 @@ A course feed is for public courses only and never carries the online link; the 
 single session's file carries the link only for the course's members.
 """
 
+import re
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.text import slugify
@@ -14,6 +16,9 @@ from sessions.models import Course, Session
 from tracker.models import Profile
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+# What new_calendar_token makes (URL-safe base64); anything else is no token of ours, and is
+# never looked up (PostgreSQL refuses a NUL in the comparison).
+_TOKEN = re.compile(r"[-_A-Za-z0-9]{1,64}")
 
 
 def _with_details(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -34,8 +39,10 @@ def course_feed(course: Course, *, absolute_url) -> bytes:
 
 def personal_feed(*, token: str, absolute_url) -> bytes:
     """The sessions of every course the token's owner belongs to; Http404 for an unknown token."""
+    if not _TOKEN.fullmatch(token):
+        raise Http404("No such calendar.")
     profile = Profile.objects.select_related("user").filter(calendar_token=token).first()
-    if profile is None or not token:
+    if profile is None:
         raise Http404("No such calendar.")
     user = profile.user
     sessions = selectors.sessions_visible_to(user).filter(

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from sessions.models import Notebook
 from sessions.models_notebooks import Queue
+from tracker import json_limits
 
 
 class NotebookUploadForm(forms.Form):
@@ -39,8 +40,8 @@ class _JSONValueField(forms.CharField):
         if value == "":
             return None
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+            return json_limits.loads(value)
+        except ValueError:  # not JSON, or nested too deeply
             raise forms.ValidationError(
                 'Enter a JSON value, such as 3, "text" or [1, 2].'
             ) from None

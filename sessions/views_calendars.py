@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from sessions import calendars, feeds, selectors
 from sessions.views import _organized_course
 from tracker import services as profile_services
+from tracker.security_headers import private_answer
 from tracker.view_helpers import signed_in_required
 
 MAX_CALENDAR_BYTES = 2 * 1024 * 1024
@@ -28,6 +29,7 @@ def course_calendar(request, slug):
     return _calendar_response(body, feeds.file_name(course.slug, "ics"))
 
 
+@private_answer  # a secret token in the URL instead of a session
 def personal_calendar(request, token):
     body = feeds.personal_feed(token=token, absolute_url=request.build_absolute_uri)
     return _calendar_response(body, "my-sessions.ics")
@@ -72,6 +74,8 @@ class CalendarImportForm(forms.Form):
                 raise ValidationError({"file": "The file is not UTF-8 text."}) from None
         if not (cleaned.get("text") or "").strip():
             raise ValidationError("Choose a file or paste a calendar.")
+        if "\x00" in cleaned["text"]:  # the pasted text's own field refuses it already
+            raise ValidationError({"file": "The calendar holds a NUL character."})
         return cleaned
 
 

@@ -6,10 +6,21 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 
+# Files the system's zone folder holds beside the zones: the machine's own setting (whatever
+# the server happens to use), the rules file for POSIX strings, and tzdata's placeholder.
+# None is a place a person lives; "UTC" stays.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+NOT_ZONE_FOLDERS = ("posix/", "right/")
+
 
 @cache
 def available_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The IANA zone names a person may choose (as a profile's or a course's zone)."""
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if name not in NOT_ZONES and not name.startswith(NOT_ZONE_FOLDERS)
+    )
 
 
 def validate_time_zone(value: str) -> None:

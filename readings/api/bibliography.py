@@ -50,7 +50,11 @@ class ReadingExportView(DownloadMixin, APIView):
         ],
         responses={
             (200, "application/x-bibtex"): OpenApiTypes.STR,
-            (200, "application/vnd.citationstyles.csl+json"): OpenApiTypes.STR,
+            # CSL-JSON is JSON (a list of items), and clients parse it as such.
+            (200, "application/vnd.citationstyles.csl+json"): {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": True},
+            },
             400: OpenApiResponse(OpenApiTypes.OBJECT, "A bad parameter: field messages."),
             404: OpenApiResponse(OpenApiTypes.OBJECT, "No such session or course for you."),
         },

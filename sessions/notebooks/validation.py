@@ -11,6 +11,8 @@ from typing import Any
 import nbformat
 from django.core.exceptions import ValidationError
 
+from tracker import json_limits
+
 # Set by the worker from what it finds (`cuda` or `cpu`); never chosen by a person.
 RESERVED_PARAMETERS = frozenset({"device"})
 PARAMETERS_TAG = "parameters"
@@ -112,6 +114,10 @@ def _literal(value: ast.expr | None) -> tuple[Any, str]:
     kind = _type_of(default)
     if kind == "any" or not _json_safe(default):  # such as a tuple, a set, or a NUL character
         return None, "any"
+    try:  # one nested deeper than a person may send back (the run form shows it as JSON)
+        json_limits.check_depth(json.dumps(default))
+    except json_limits.JSONTooDeep:
+        return None, "any"
     return default, kind
 
 
@@ -155,8 +161,8 @@ def parse_parameters(raw: Any) -> dict[str, Any]:
         return {}
     if isinstance(raw, bytes | str):
         try:
-            raw = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raw = json_limits.loads(raw)
+        except ValueError as error:  # not JSON, not UTF-8, or nested too deeply
             raise ValidationError(
                 {"parameters": f"Parameters are not valid JSON: {error}"}
             ) from None

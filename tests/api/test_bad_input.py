@@ -1,9 +1,23 @@
 """Bad input answers 400 naming what is wrong, never 500, and stores nothing."""
 
+import json
+
 import pytest
 from django.apps import apps
+from django.urls import URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework import parsers as drf_parsers
+from rest_framework.views import APIView
 
-from sessions.models import Course
+from readings.models import Reading
+from sessions.models import Course, Run
+from tests.sessions.factories import SessionFactory
+from tests.sessions.factories_notebooks import (
+    NotebookFactory,
+    isolated_media,  # noqa: F401 (fixture)
+    notebook_bytes,
+)
+from tracker.api.parsers import JSONParser
 
 pytestmark = pytest.mark.django_db
 
@@ -204,16 +218,36 @@ def test_a_bad_search_is_refused_under_its_parameters_name(as_user, member, reso
 @pytest.mark.parametrize(
     "url",
     [
-        "/api/v1/readings/%00/",
         "/api/v1/sessions/99999999999999999999/",
-        "/api/v1/courses/a%00b/members/",
         "/api/v1/terms/x/revisions/99999999999/",
         "/api/v1/readings/?page=99999999999999999999",
-        "/api/v1/readings/?page=%00",
     ],
 )
 def test_impossible_paths_and_pages_are_404(as_user, member, url):
     assert as_user(member).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/api/v1/readings/%00/", {"detail": "The address holds a NUL character."}),
+        ("/api/v1/courses/a%00b/members/", {"detail": "The address holds a NUL character."}),
+        ("/api/v1/readings/%C3%28/", {"detail": "The address is not valid UTF-8."}),
+        ("/api/v1/readings/?page=%00", {"page": ["Null characters are not allowed."]}),
+        ("/api/v1/readings/?search=%FF", {"search": ["This is not valid UTF-8 text."]}),
+        ("/api/v1/readings/export?format=bibtex&course=a%00b", {"course": ["Null characters"]}),
+        ("/api/v1/readings/export?format=bibtex&reading=%00", {"reading": ["Null characters"]}),
+        ("/api/v1/sessions/?course=%ED%A0%80", {"course": ["This is not valid UTF-8 text."]}),
+    ],
+)
+def test_a_nul_or_broken_utf8_in_the_address_is_a_json_400(as_user, member, url, expected):
+    response = as_user(member).get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body.keys() == expected.keys()
+    for name, message in expected.items():
+        assert (message if isinstance(message, str) else message[0]) in str(body[name])
 
 
 def test_huge_and_ordinary_writes_leave_the_course_table_alone(organizer_client):
@@ -241,8 +275,114 @@ def test_lone_surrogates_are_a_400_even_when_the_error_echoes_them(organizer_cli
     assert response.json()
 
 
-def test_json_nested_too_deeply_is_a_400(organizer_client):
-    _course, client = organizer_client
-    body = b"[" * 100_000 + b"]" * 100_000
-    response = client.generic("POST", "/api/v1/readings/", body, content_type="application/json")
+def _nested(depth: int, leaf: str = "1") -> str:
+    return "[" * depth + leaf + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [65, 2_000, 100_000])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/readings/",
+        "/api/v1/sessions/",
+        "/api/v1/readings/import",
+        "/api/v1/courses/{course}/calendar/import",
+        "/api/v1/notebooks/{notebook}/runs/",
+        "/api/v1/me/",
+    ],
+)
+@pytest.mark.usefixtures("isolated_media")
+def test_json_nested_too_deeply_is_a_400_on_every_endpoint(organizer_client, url, depth):
+    course, client = organizer_client
+    notebook = NotebookFactory(session=SessionFactory(course=course))
+    url = url.format(course=course.slug, notebook=notebook.pk)
+    body = ('{"parameters": ' + _nested(depth) + "}").encode()
+    before = _row_counts()
+    method = "PATCH" if url.endswith("/me/") else "POST"
+    response = client.generic(method, url, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "nested deeper than 64 levels" in response.json()["detail"]
+    assert _row_counts() == before
+
+
+@pytest.mark.usefixtures("isolated_media")
+def test_deep_run_parameters_are_a_400_naming_parameters_and_start_no_run(organizer_client):
+    course, client = organizer_client
+    notebook = NotebookFactory(
+        session=SessionFactory(course=course),
+        content=notebook_bytes("print(steps)", parameters="steps = 2\nanything = None"),
+    )
+    url = f"/api/v1/notebooks/{notebook.pk}/runs/"
+    as_json = {"parameters": {"anything": json.loads(_nested(60))}}
+    assert client.post(url, as_json, format="json").status_code == 201  # within the limit
+    as_text = {"parameters": '{"anything": ' + _nested(2_000) + "}"}
+    response = client.post(url, as_text, format="multipart")
     assert response.status_code == 400
+    assert "nested deeper than 64 levels" in response.json()["parameters"][0]
+    assert Run.objects.count() == 1
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, _nested(100_000, "{}"), _nested(65, "{}")])
+def test_csl_json_nested_too_deeply_is_a_400_on_file(organizer_client, text):
+    _course, client = organizer_client
+    response = client.post(
+        "/api/v1/readings/import", {"format": "csljson", "text": text}, format="json"
+    )
+    assert response.status_code == 400
+    assert "nested deeper than 64 levels" in response.json()["file"][0]
+    assert not Reading.objects.exists()
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413(organizer_client, settings):
+    _course, client = organizer_client
+    body = b'{"title": "' + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + b'"}'
+    response = client.generic("POST", "/api/v1/readings/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert "larger than" in response.json()["detail"]
+    assert not Reading.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory", "posix/Europe/Paris"])
+def test_files_of_the_zone_folder_are_no_time_zone(organizer_client, zone):
+    course, client = organizer_client
+    me = client.patch("/api/v1/me/", {"time_zone": zone}, format="json")
+    assert me.status_code == 400
+    assert "time_zone" in me.json()
+    changed = client.patch(f"/api/v1/courses/{course.slug}/", {"time_zone": zone}, format="json")
+    assert changed.status_code == 400
+    assert "time_zone" in changed.json()
+    created = client.post("/api/v1/courses/", {"slug": "z", "title": "Z", "time_zone": zone})
+    assert created.status_code == 400
+    assert Course.objects.get(pk=course.pk).time_zone == course.time_zone
+
+
+def test_every_api_endpoint_reads_json_with_the_depth_limited_parser():
+    """A view naming DRF's own JSONParser would recurse into a 100,000-deep body (a 500)."""
+    checked = 0
+    for view in _drf_views(get_resolver().url_patterns):
+        parsers = list(getattr(view, "parser_classes", []))
+        for action in getattr(view, "get_extra_actions", list)():
+            parsers += action.kwargs.get("parser_classes", [])
+        json_parsers = [p for p in parsers if issubclass(p, drf_parsers.JSONParser)]
+        assert json_parsers, view
+        assert all(issubclass(p, JSONParser) for p in json_parsers), view
+        checked += 1
+    assert checked > 20
+
+
+def _drf_views(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _drf_views(pattern.url_patterns)
+            continue
+        view = getattr(pattern.callback, "cls", None)
+        if view is not None and issubclass(view, APIView):
+            yield view
+
+
+def test_every_operation_documents_the_400_a_bad_address_gets():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert "400" in operation["responses"], (method, path)

@@ -124,6 +124,13 @@ def _one_event(lines: str) -> str:
         _one_event("SUMMARY:No uid\r\nDTSTART:20230101T100000Z"),
         _one_event("UID:x\r\nDTSTART:20230101T100000Z\r\nDTEND:20230101T090000Z"),
         "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        # Each of these made icalendar raise an AttributeError (a 500).
+        _one_event("UID:x\r\nDTSTART;VALUE=TIME:120000"),
+        _one_event("UID:x\r\nDTSTART:20230101T100000Z\r\nDTEND;VALUE=DAT,E-TIME:20230101T1100Z"),
+        "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE=\r\nTZID:X\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n",
+        # Times no page could show, and ends no date can hold.
+        _one_event("UID:x\r\nDTSTART:00010101T010000Z"),
+        _one_event("UID:x\r\nDTSTART:22000101T010000Z\r\nDURATION:P999999999D"),
     ],
 )
 def test_a_broken_calendar_is_refused_and_nothing_is_saved(course_factory, ics):

@@ -130,3 +130,18 @@ def test_values_no_database_can_store_are_refused_or_left_as_expressions():
     with pytest.raises(ValidationError) as error:
         check_parameters('{"not a name": 1}', SPEC)
     assert "Python identifiers" in _messages(error, "parameters")
+
+
+def test_a_default_nested_deeper_than_a_person_may_send_is_left_as_an_expression():
+    cell = f"shallow = {'[' * 64}1{']' * 64}\ndeep = {'[' * 65}1{']' * 65}"
+    notebook = read_notebook(notebook_bytes(parameters=cell), max_bytes=LIMIT)
+    spec = {e["name"]: (e["type"], e["default"] is None) for e in parameter_spec(notebook)}
+    assert spec == {"shallow": ("list", False), "deep": ("any", True)}
+
+
+@pytest.mark.parametrize("depth", [65, 2_000, 100_000])
+def test_parameters_nested_too_deeply_are_refused_as_text(depth):
+    text = '{"epochs": ' + "[" * depth + "]" * depth + "}"
+    with pytest.raises(ValidationError) as error:
+        check_parameters(text, SPEC)
+    assert "nested deeper than 64 levels" in _messages(error, "parameters")

@@ -2,11 +2,11 @@
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 
-from tracker.api.serializers import EARLIEST_YEAR, LATEST_YEAR, MAX_INTEGER
+from tracker import bounds
+from tracker.api.serializers import MAX_INTEGER
 
 
 class _BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
@@ -15,11 +15,7 @@ class _BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
 
     def to_python(self, value):
         moment = super().to_python(value)
-        if moment is not None and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-            raise ValidationError(
-                f"Give a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}.",
-                code="range",
-            )
+        bounds.validate_moment(moment)
         return moment
 
 
