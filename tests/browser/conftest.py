@@ -18,9 +18,17 @@ def page(browser, live_server):
     tab = context.new_page()
     errors = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: _keep_policy_violation(message, errors))
     yield tab
     context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert errors == [], f"JavaScript errors or Content-Security-Policy violations: {errors}"
+
+
+def _keep_policy_violation(message, errors: list) -> None:
+    """Chromium reports what the Content-Security-Policy blocked (an inline script or style, a
+    resource from elsewhere) on the console; a page that needs one is broken in production."""
+    if "Content Security Policy" in message.text:
+        errors.append(f"{message.location.get('url')}: {message.text}")
 
 
 @pytest.fixture
