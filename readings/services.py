@@ -23,6 +23,7 @@ from readings.models import (
     TermRevision,
     fold_name,
 )
+from tracker.concurrency import EditConflict, apply_changes, check_version, locked, save_changed
 from tracker.markdown import render_markdown, term_link_marker
 from tracker.markdown_refresh import refresh_rendered_markdown
 from tracker.validation import only_fields, save_validated
@@ -89,11 +90,13 @@ def reading_update(
     tags: Iterable[str] | None = None,
     **fields: Any,
 ) -> Reading:
+    reading = locked(reading)
     old_title = reading.title
-    for name, value in only_fields(fields, READING_FIELDS | {"title"}).items():
-        setattr(reading, name, value)
-    reading.summary_html = render_markdown(reading.summary)
-    save_validated(reading)
+    changed = apply_changes(reading, only_fields(fields, READING_FIELDS | {"title"}))
+    if "summary" in fields:
+        reading.summary_html = render_markdown(reading.summary)
+        changed.append("summary_html")
+    save_changed(reading, changed)
     if authors is not None:
         reading_set_authors(reading=reading, authors=authors)
     if tags is not None:
@@ -127,11 +130,12 @@ def reading_set_tags(*, reading: Reading, tags: Iterable[str]) -> None:
     reading.tags.set(tag_objects)
 
 
+@transaction.atomic
 def reading_status_set(*, user: User, reading: Reading, status: str) -> ReadingStatus:
     """Sets the user's status; finishing stamps the time, leaving 'read' clears it."""
-    record = ReadingStatus.objects.filter(user=user, reading=reading).first() or ReadingStatus(
+    record = ReadingStatus.objects.select_for_update().filter(
         user=user, reading=reading
-    )
+    ).first() or ReadingStatus(user=user, reading=reading)
     if status == ReadingStatus.Status.READ and record.status != status:
         record.finished_at = timezone.now()
     elif status != ReadingStatus.Status.READ:
@@ -143,6 +147,7 @@ def reading_status_set(*, user: User, reading: Reading, status: str) -> ReadingS
 # Highlights and notes
 
 
+@transaction.atomic
 def highlight_save(
     *,
     author: User,
@@ -152,14 +157,32 @@ def highlight_save(
     visibility: str = "private",
     highlight: Highlight | None = None,
 ) -> Highlight:
-    highlight = highlight or Highlight(author=author, reading=reading)
-    highlight.phrase = " ".join(phrase.split())
+    if highlight is not None:
+        return highlight_update(
+            highlight=highlight, phrase=phrase, comment=comment, visibility=visibility
+        )
+    highlight = Highlight(author=author, reading=reading, phrase=" ".join(phrase.split()))
     highlight.comment = comment
     highlight.comment_html = render_markdown(comment)
     highlight.visibility = visibility
     return save_validated(highlight)
 
 
+@transaction.atomic
+def highlight_update(*, highlight: Highlight, **fields: Any) -> Highlight:
+    """Changes only the given fields of the highlight as saved now."""
+    highlight = locked(highlight)
+    fields = only_fields(fields, {"phrase", "comment", "visibility"})
+    if "phrase" in fields:
+        fields["phrase"] = " ".join(fields["phrase"].split())
+    changed = apply_changes(highlight, fields)
+    if "comment" in fields:
+        highlight.comment_html = render_markdown(highlight.comment)
+        changed.append("comment_html")
+    return save_changed(highlight, changed)
+
+
+@transaction.atomic
 def note_save(
     *,
     author: User,
@@ -169,14 +192,30 @@ def note_save(
     reading: Reading | None = None,
     term: GlossaryTerm | None = None,
     note: Note | None = None,
+    version: int | None = None,
 ) -> Note:
-    """Creates a note on exactly one target, or updates `note` (whose target stays)."""
-    if note is None:
-        note = Note(author=author, session=session, reading=reading, term=term)
+    """Creates a note on exactly one target, or updates `note` (whose target stays; with
+    `version`, only if that is still the saved version)."""
+    if note is not None:
+        return note_update(note=note, version=version, body=body, visibility=visibility)
+    note = Note(author=author, session=session, reading=reading, term=term)
     note.body = body
     note.body_html = render_markdown(body)
     note.visibility = visibility
     return save_validated(note)
+
+
+@transaction.atomic
+def note_update(*, note: Note, version: int | None = None, **fields: Any) -> Note:
+    """Changes only the given fields of the note as saved now; with `version`, only if nobody
+    saved since the editor loaded that version (EditConflict otherwise)."""
+    note = locked(note)
+    check_version(note, version)
+    changed = apply_changes(note, only_fields(fields, {"body", "visibility"}))
+    if "body" in fields:
+        note.body_html = render_markdown(note.body)
+        changed.append("body_html")
+    return save_changed(note, changed, bump_version=True)
 
 
 # Glossary
@@ -222,21 +261,32 @@ def term_update(
     level: int | None = None,
     aliases: Iterable[str] | None = None,
     related: Iterable[GlossaryTerm] | None = None,
+    version: int | None = None,
+    base_revision: int | None = None,
 ) -> GlossaryTerm:
-    """Applies the given changes and records them as a new revision (none if nothing changed)."""
-    GlossaryTerm.objects.select_for_update().filter(pk=term.pk).first()
+    """Applies the given changes and records them as a new revision (none if nothing changed).
+
+    Only the given fields change, on the term as saved now. With `version` or `base_revision`
+    (what the editor started from), a newer save in between raises EditConflict instead."""
+    term = locked(term)
+    check_version(term, version)
+    if base_revision is not None and base_revision != _latest_revision_number(term):
+        raise EditConflict(current=term)
     before = _snapshot(term)
     names_before = set(_all_names(term))
+    changed = ["definition_html"]
     if name is not None:
         term.name = " ".join(name.split())
+        changed.append("name")
     if definition is not None:
         term.definition = definition
+        changed.append("definition")
     if level is not None:
         term.level = level
-    save_validated(term)
-    _set_names(term, list(aliases) if aliases is not None else _alias_names(term))
+        changed.append("level")
     term.definition_html = render_markdown(term.definition, skip_term_slug=term.slug)
-    term.save(update_fields=["definition_html"])
+    save_changed(term, changed, bump_version=True)
+    _set_names(term, list(aliases) if aliases is not None else _alias_names(term))
     if related is not None:
         term.related.set(related)
     if _snapshot(term) != before:
@@ -307,8 +357,12 @@ def _snapshot(term: GlossaryTerm) -> dict[str, Any]:
     }
 
 
+def _latest_revision_number(term: GlossaryTerm) -> int:
+    return term.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+
+
 def _record_revision(term: GlossaryTerm, *, author: User | None, summary: str) -> TermRevision:
-    last = term.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    last = _latest_revision_number(term)
     snapshot = _snapshot(term)
     return TermRevision.objects.create(
         term=term, number=last + 1, author=author, summary=summary[:200], **snapshot

@@ -19,7 +19,8 @@ from readings.forms import (
 )
 from readings.models import GlossaryTerm, Note, Reading, ReadingStatus
 from sessions.forms import NoteForm
-from tracker.forms import add_service_errors
+from tracker.concurrency import EditConflict
+from tracker.forms import add_service_errors, show_edit_conflict
 from tracker.view_helpers import redirect_back, signed_in_required
 
 LIBRARY_PAGE_SIZE = 50
@@ -182,13 +183,24 @@ def note_edit(request, note_id):
         raise Http404("No such note of yours.")
     form = NoteForm(
         request.POST or None,
-        initial={"body": note.body, "visibility": note.visibility},
+        initial={"body": note.body, "visibility": note.visibility, "version": note.version},
         allow_course=note.session_id is not None,
         prefix="note",
     )
+    conflict = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.note_save(author=request.user, note=note, **form.cleaned_data)
+        except EditConflict as error:
+            current = error.current
+            show_edit_conflict(form, version=current.version)
+            conflict = {
+                "conflict_saved_at": current.updated_at,
+                "conflict_fields": [
+                    ("Visibility", current.get_visibility_display()),
+                    ("Note", current.body),
+                ],
+            }
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -197,7 +209,13 @@ def note_edit(request, note_id):
     return render(
         request,
         "note_form.html",
-        {"form": form, "target": note.target, "action": request.path, "heading": "Edit note"},
+        {
+            "form": form,
+            "target": note.target,
+            "action": request.path,
+            "heading": "Edit note",
+            **conflict,
+        },
     )
 
 
@@ -258,6 +276,7 @@ def term_create(request):
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fields.pop("base_revision")
+        fields.pop("version")
         fields["summary"] = fields["summary"] or "Created"
         try:
             term = services.term_create(author=request.user, **fields)
@@ -274,27 +293,43 @@ def term_edit(request, slug):
     term = get_object_or_404(selectors.terms_with_names(), slug=slug)
     latest = term.revisions.order_by("-number").values_list("number", flat=True).first()
     form = TermForm(request.POST or None, initial=TermForm.initial_for(term, latest), term=term)
+    conflict = {}
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        base = fields.pop("base_revision")
-        if base is not None and latest is not None and base != latest:
-            # Someone saved in between: keep this editor's text and let them look first.
-            form.data = form.data.copy()
-            form.data["base_revision"] = latest
-            form.add_error(
-                None,
-                f"Someone else saved revision {latest} while you were editing. Your text is "
-                "still here; compare with the history below, then save again to keep yours.",
-            )
+        try:
+            # The service checks base_revision and version under the term's row lock, so two
+            # editors saving at once from the same revision cannot both succeed.
+            services.term_update(term=term, author=request.user, **form.cleaned_data)
+        except EditConflict as error:
+            conflict = _term_conflict(form, error.current)
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            try:
-                services.term_update(term=term, author=request.user, **fields)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Term saved.")
-                return redirect(term)
-    return render(request, "readings/term_form.html", {"form": form, "term": term, "new": False})
+            messages.success(request, "Term saved.")
+            return redirect(term)
+    return render(
+        request,
+        "readings/term_form.html",
+        {"form": form, "term": term, "new": False, **conflict},
+    )
+
+
+def _term_conflict(form: TermForm, current: GlossaryTerm) -> dict:
+    """Both versions on the page: the saved one above, the typed one kept in the form; the
+    hidden fields move to what is saved now, so saving again keeps this editor's text."""
+    revision = current.revisions.order_by("-number").first()
+    number = revision.number if revision else ""
+    show_edit_conflict(
+        form, saved=f"revision {number}", version=current.version, base_revision=number
+    )
+    return {
+        "conflict_saved_at": current.updated_at,
+        "conflict_fields": [
+            ("Name", current.name),
+            ("Level", current.get_level_display()),
+            ("Definition", current.definition),
+            ("Aliases", "\n".join(current.aliases)),
+        ],
+    }
 
 
 @require_POST

@@ -19,6 +19,7 @@ from sessions.models import (
     SessionReading,
     Speaker,
 )
+from tracker.concurrency import apply_changes, check_version, locked, save_changed
 from tracker.markdown import render_markdown
 from tracker.validation import only_fields, save_validated
 
@@ -57,17 +58,22 @@ def course_create(*, slug: str, title: str, organizer: User | None = None, **fie
 
 @transaction.atomic
 def course_update(*, course: Course, **fields: Any) -> Course:
-    for name, value in only_fields(fields, COURSE_FIELDS).items():
-        setattr(course, name, value)
-    course.description_html = render_markdown(course.description)
-    return save_validated(course)
+    """Changes only the given fields, on the row as committed now (see tracker/concurrency)."""
+    course = locked(course)
+    changed = apply_changes(course, only_fields(fields, COURSE_FIELDS))
+    if "description" in fields:
+        course.description_html = render_markdown(course.description)
+        changed.append("description_html")
+    return save_changed(course, changed)
 
 
+@transaction.atomic
 def membership_set(*, course: Course, user: User, role: str = Membership.Role.MEMBER) -> Membership:
     membership, _ = Membership.objects.get_or_create(course=course, user=user)
+    membership = locked(membership)
     if membership.role != role:
         membership.role = role
-        save_validated(membership)
+        save_changed(membership, ["role"])
     return membership
 
 
@@ -114,10 +120,12 @@ def session_update(
     **fields: Any,
 ) -> Session:
     """Changes the given fields; a given list of speakers, agenda or readings replaces the old."""
-    for name, value in only_fields(fields, SESSION_FIELDS | {"number"}).items():
-        setattr(session, name, value)
-    session.abstract_html = render_markdown(session.abstract)
-    save_validated(session)
+    session = locked(session)
+    changed = apply_changes(session, only_fields(fields, SESSION_FIELDS | {"number"}))
+    if "abstract" in fields:
+        session.abstract_html = render_markdown(session.abstract)
+        changed.append("abstract_html")
+    save_changed(session, changed)
     _replace_children(session, speakers=speakers, agenda=agenda, readings=readings)
     return session
 
@@ -153,16 +161,44 @@ def reflection_save(
     body: str,
     visibility: str,
     covers_until: Session | None = None,
+    version: int | None = None,
 ) -> Reflection:
-    """Create or update the author's reflection on the session; renders its markdown once."""
-    reflection = Reflection.objects.filter(author=author, session=session).first() or Reflection(
-        author=author, session=session
+    """Create or update the author's reflection on the session; renders its markdown once.
+    `version`, when given, is the one the editor started from (0: none yet; EditConflict if
+    stale). The session row is locked first, so two first saves at once are one create and one
+    conflict, not an integrity error."""
+    Session.objects.select_for_update(no_key=True).filter(pk=session.pk).first()
+    existing = Reflection.objects.filter(author=author, session=session).first()
+    if existing is None:
+        reflection = Reflection(author=author, session=session, body=body, visibility=visibility)
+        reflection.covers_until = covers_until
+        reflection.body_html = render_markdown(body)
+        return save_validated(reflection)
+    return reflection_update(
+        reflection=existing,
+        version=version,
+        body=body,
+        visibility=visibility,
+        covers_until=covers_until,
     )
-    reflection.body = body
-    reflection.visibility = visibility
-    reflection.covers_until = covers_until
-    reflection.body_html = render_markdown(body)
-    return save_validated(reflection)
+
+
+REFLECTION_FIELDS = {"body", "visibility", "covers_until"}
+
+
+@transaction.atomic
+def reflection_update(
+    *, reflection: Reflection, version: int | None = None, **fields: Any
+) -> Reflection:
+    """Changes only the given fields of the reflection as saved now; with `version`, only if
+    nobody saved since the editor loaded that version (EditConflict otherwise)."""
+    reflection = locked(reflection)
+    check_version(reflection, version)
+    changed = apply_changes(reflection, only_fields(fields, REFLECTION_FIELDS))
+    if "body" in fields:
+        reflection.body_html = render_markdown(reflection.body)
+        changed.append("body_html")
+    return save_changed(reflection, changed, bump_version=True)
 
 
 @transaction.atomic
@@ -180,10 +216,11 @@ def membership_add(*, course: Course, user: User, role: str = Membership.Role.ME
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    membership = locked(membership)
     if role != Membership.Role.ORGANIZER:
         _keep_an_organizer(membership)
     membership.role = role
-    return save_validated(membership)
+    return save_changed(membership, ["role"])
 
 
 @transaction.atomic

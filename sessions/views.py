@@ -16,7 +16,8 @@ from sessions import selectors, services
 from sessions.forms import NoteForm, ReflectionForm, SessionForm
 from sessions.models import Session
 from sessions.views_notebooks import notebook_section_context
-from tracker.forms import add_service_errors
+from tracker.concurrency import EditConflict
+from tracker.forms import add_service_errors, show_edit_conflict
 from tracker.view_helpers import signed_in_required
 
 # Keyed by the page's address, not the session's id: a signed-out visitor may not be allowed
@@ -135,12 +136,13 @@ def _reflection_form(request, session: Session, mine, data=None) -> ReflectionFo
     """The form, filled from what the user posted, from a draft kept while they signed in
     again, or from their saved reflection."""
     draft = request.session.get(_draft_key(session))
-    initial = {}
+    initial = {"version": 0}  # a reflection saved meanwhile in another tab is then a conflict
     if mine is not None:
         initial = {
             "body": mine.body,
             "visibility": mine.visibility,
             "covers_until": mine.covers_until_id,
+            "version": mine.version,
         }
     form = ReflectionForm(
         data if data is not None else draft,
@@ -159,7 +161,7 @@ def reflection_edit(request, slug, number):
     """
     if not request.user.is_authenticated:
         if request.method == "POST" and request.POST.get("body", "").strip():
-            fields = ("body", "visibility", "covers_until")
+            fields = ("body", "visibility", "covers_until", "version")
             request.session[DRAFT_KEY.format(slug=slug, number=number)] = {
                 name: request.POST.get(name, "") for name in fields
             }
@@ -173,9 +175,12 @@ def reflection_edit(request, slug, number):
     if mine is not None and mine.session_id != session.pk:
         return redirect(mine.session.get_absolute_url() + "#reflection")
     form = _reflection_form(request, session, mine, data=request.POST or None)
+    conflict = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.reflection_save(author=request.user, session=session, **form.cleaned_data)
+        except EditConflict as error:
+            conflict = _reflection_conflict(form, error.current)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -191,8 +196,21 @@ def reflection_edit(request, slug, number):
             "form": form,
             "my_reflection": mine,
             "draft_key": _draft_key(session),
+            **conflict,
         },
     )
+
+
+def _reflection_conflict(form: ReflectionForm, current) -> dict:
+    """Both versions on the page: the saved one above, the typed one kept in the form."""
+    show_edit_conflict(form, version=current.version)
+    return {
+        "conflict_saved_at": current.updated_at,
+        "conflict_fields": [
+            ("Who may read it", current.get_visibility_display()),
+            ("Text", current.body),
+        ],
+    }
 
 
 @require_POST

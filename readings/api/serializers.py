@@ -23,6 +23,7 @@ from tracker.api.serializers import (
     SlugReferenceField,
     StrictInputSerializer,
     StrictModelInputSerializer,
+    VersionField,
     viewer_of,
 )
 from tracker.visibility import Visibility
@@ -229,6 +230,7 @@ class TermSerializer(serializers.ModelSerializer):
             "aliases",
             "related",
             "current_revision",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -253,12 +255,14 @@ class TermUpdateInputSerializer(StrictInputSerializer):
     summary = serializers.CharField(
         max_length=200, required=False, help_text="What changed, for the term's history."
     )
+    version = VersionField()
 
 
 class TermCreateInputSerializer(TermUpdateInputSerializer):
     slug = serializers.SlugField(
         max_length=120, required=False, help_text="Made from the name when left out."
     )
+    version = None  # a new term has no version to start from
 
     def validate_slug(self, slug: str) -> str:
         if GlossaryTerm.objects.filter(slug=slug).exists():
@@ -310,6 +314,7 @@ class NoteSerializer(serializers.ModelSerializer):
             "body",
             "body_html",
             "visibility",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -323,6 +328,7 @@ class NoteUpdateInputSerializer(StrictInputSerializer):
         default=Visibility.PRIVATE,
         help_text="`course` only for a note on a session.",
     )
+    version = VersionField()
 
 
 class NoteCreateInputSerializer(NoteUpdateInputSerializer):
@@ -331,6 +337,7 @@ class NoteCreateInputSerializer(NoteUpdateInputSerializer):
     session = IdReferenceField(queryset=Session.objects.none(), required=False, allow_null=True)
     reading = SlugReferenceField(queryset=Reading.objects.all(), required=False, allow_null=True)
     term = SlugReferenceField(queryset=GlossaryTerm.objects.all(), required=False, allow_null=True)
+    version = None  # a new note has no version to start from
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -100,8 +100,10 @@ class ReadingStatusViewSet(ResourceViewSet):
         )
 
     def perform_update(self, record, data):
+        if "status" not in data:  # nothing to change; never write back the status loaded here
+            return record
         return services.reading_status_set(
-            user=self.request.user, reading=record.reading, status=data.get("status", record.status)
+            user=self.request.user, reading=record.reading, status=data["status"]
         )
 
     def perform_destroy(self, record):
@@ -130,14 +132,7 @@ class HighlightViewSet(ResourceViewSet):
         return services.highlight_save(author=self.request.user, **data)
 
     def perform_update(self, highlight, data):
-        return services.highlight_save(
-            author=highlight.author,
-            reading=highlight.reading,
-            phrase=data.get("phrase", highlight.phrase),
-            comment=data.get("comment", highlight.comment),
-            visibility=data.get("visibility", highlight.visibility),
-            highlight=highlight,
-        )
+        return services.highlight_update(highlight=highlight, **data)
 
     def perform_destroy(self, highlight):
         services.highlight_delete(highlight=highlight)
@@ -162,6 +157,7 @@ class TermViewSet(ResourceViewSet):
     search_fields = ["names__name", "definition"]
     ordering_fields = ["level", "name", "updated_at"]
     ordering = ["level", "name"]
+    versioned = True
 
     def get_queryset(self):
         return selectors.terms_with_details()
@@ -185,7 +181,7 @@ class TermViewSet(ResourceViewSet):
         term = services.term_revert(
             term=term, revision_number=serializer.validated_data["revision"], author=request.user
         )
-        return Response(self.represent(term))
+        return self.with_etag(Response(self.represent(term)))
 
 
 @extend_schema_view(
@@ -232,6 +228,7 @@ class NoteViewSet(ResourceViewSet):
     filterset_class = filters.NoteFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["-created_at", "id"]
+    versioned = True
 
     def get_queryset(self):
         return selectors.notes_with_details(self.request.user)
@@ -240,12 +237,8 @@ class NoteViewSet(ResourceViewSet):
         return services.note_save(author=self.request.user, **data)
 
     def perform_update(self, note, data):
-        return services.note_save(
-            author=note.author,
-            body=data.get("body", note.body),
-            visibility=data.get("visibility", note.visibility),
-            note=note,
-        )
+        # Only the fields the client sent, applied to the note as saved now.
+        return services.note_update(note=note, **data)
 
     def perform_destroy(self, note):
         services.note_delete(note=note)

@@ -26,6 +26,7 @@ from tracker.api.serializers import (
     StrictInputSerializer,
     StrictModelInputSerializer,
     UsernameReferenceField,
+    VersionField,
     utc_iso,
     viewer_of,
 )
@@ -348,6 +349,7 @@ class ReflectionSerializer(serializers.ModelSerializer):
             "body",
             "body_html",
             "visibility",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -363,6 +365,7 @@ class ReflectionUpdateInputSerializer(StrictInputSerializer):
         required=False,
         help_text="The last of the following sessions this reflection also covers.",
     )
+    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -374,3 +377,4 @@ class ReflectionUpdateInputSerializer(StrictInputSerializer):
 
 class ReflectionCreateInputSerializer(ReflectionUpdateInputSerializer):
     session = IdReferenceField(queryset=Session.objects.none())
+    version = None  # a new reflection has no version to start from

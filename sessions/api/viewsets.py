@@ -93,8 +93,9 @@ class CourseMemberViewSet(ResourceViewSet):
         return services.membership_add(course=self.course, user=data["username"], role=data["role"])
 
     def perform_update(self, membership, data):
-        role = data.get("role", membership.role)
-        return services.membership_change_role(membership=membership, role=role)
+        if "role" not in data:  # nothing to change; never write back the role loaded here
+            return membership
+        return services.membership_change_role(membership=membership, role=data["role"])
 
     def perform_destroy(self, membership):
         services.membership_remove(membership=membership)
@@ -148,6 +149,7 @@ class ReflectionViewSet(ResourceViewSet):
     filterset_class = filters.ReflectionFilter
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["session__starts_at", "id"]
+    versioned = True
 
     def get_queryset(self):
         return selectors.reflections_with_details(self.request.user)
@@ -156,13 +158,9 @@ class ReflectionViewSet(ResourceViewSet):
         return services.reflection_create(author=self.request.user, **data)
 
     def perform_update(self, reflection, data):
-        return services.reflection_save(
-            author=reflection.author,
-            session=reflection.session,
-            body=data.get("body", reflection.body),
-            visibility=data.get("visibility", reflection.visibility),
-            covers_until=data.get("covers_until", reflection.covers_until),
-        )
+        # Only the fields the client sent: a missing one keeps what is saved now, not what
+        # this request loaded (another request may have changed it meanwhile).
+        return services.reflection_update(reflection=reflection, **data)
 
     def perform_destroy(self, reflection):
         services.reflection_delete(reflection=reflection)
