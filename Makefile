@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 export TRACKER_ENV ?= development
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: venv run test lint format lock bench bench-search
+.PHONY: venv run test lint format lock bench bench-search bench-concurrency
 
 venv: $(STAMP)
 
@@ -40,9 +40,14 @@ format: venv
 bench: venv
 	$(BIN)/python bench/api_list.py
 	$(BIN)/python bench/notebook_overhead.py
+	$(BIN)/python bench/markdown_worst.py
 
 bench-search: venv
 	$(BIN)/python bench/search.py
+
+# 20 API clients editing 5 shared documents for 30 s; fails if an acknowledged write was lost.
+bench-concurrency: venv
+	$(BIN)/python bench/concurrency.py
 
 # Re-pin requirements.txt from requirements.in (keeps torch at the one allowed release).
 lock:

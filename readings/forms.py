@@ -4,7 +4,9 @@ from django import forms
 
 from readings.models import GlossaryTerm, Reading, ReadingStatus
 from readings.selectors import LIBRARY_SORTS, NO_STATUS
-from sessions.forms import MARKDOWN_HELP, markdown_area
+from sessions.forms import MARKDOWN_HELP, markdown_area, version_field
+from tracker import bounds
+from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.visibility import Visibility
 
 
@@ -27,14 +29,22 @@ class ReadingForm(forms.Form):
         required=False,
         help_text="One a line, as “Given Family” or “Family, Given”; an organization alone.",
     )
-    year = forms.IntegerField(min_value=1000, max_value=2100, required=False)
+    year = forms.IntegerField(
+        min_value=bounds.EARLIEST_PUBLICATION_YEAR,
+        max_value=bounds.LATEST_PUBLICATION_YEAR,
+        required=False,
+    )
     source = forms.CharField(max_length=200, required=False, help_text="Venue, publisher or show.")
     arxiv_id = forms.CharField(max_length=60, required=False, label="arXiv id")
     doi = forms.CharField(max_length=200, required=False, label="DOI")
     isbn = forms.CharField(max_length=30, required=False, label="ISBN")
     tags = forms.CharField(max_length=500, required=False, help_text="Separated by commas.")
     summary = forms.CharField(
-        widget=markdown_area(8), required=False, help_text=MARKDOWN_HELP, strip=False
+        widget=markdown_area(8),
+        required=False,
+        help_text=MARKDOWN_HELP,
+        strip=False,
+        max_length=MARKDOWN_MAX_CHARS,
     )
 
     def clean_authors(self) -> list[tuple[str, str]]:
@@ -103,7 +113,10 @@ class HighlightForm(forms.Form):
         max_length=500, help_text="The exact words; the link opens the source at them."
     )
     comment = forms.CharField(
-        widget=markdown_area(3), required=False, help_text=MARKDOWN_HELP, max_length=10_000
+        widget=markdown_area(3),
+        required=False,
+        help_text=MARKDOWN_HELP,
+        max_length=MARKDOWN_MAX_CHARS,
     )
     visibility = forms.ChoiceField(
         choices=[(Visibility.PRIVATE, "Only me"), (Visibility.PUBLIC, "Everyone")]
@@ -115,7 +128,12 @@ class TermForm(forms.Form):
     level = forms.TypedChoiceField(
         choices=GlossaryTerm.Level.choices, coerce=int, initial=GlossaryTerm.Level.CONCEPT
     )
-    definition = forms.CharField(widget=markdown_area(8), help_text=MARKDOWN_HELP, strip=False)
+    definition = forms.CharField(
+        widget=markdown_area(8),
+        help_text=MARKDOWN_HELP,
+        strip=False,
+        max_length=MARKDOWN_MAX_CHARS,
+    )
     aliases = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -132,6 +150,7 @@ class TermForm(forms.Form):
     )
     # The revision the editor started from, so a second editor's change is not overwritten.
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, *args, term: GlossaryTerm | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,4 +171,5 @@ class TermForm(forms.Form):
             "aliases": "\n".join(term.aliases),
             "related": list(term.related.all()),
             "base_revision": latest_revision,
+            "version": term.version,
         }

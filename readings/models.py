@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,6 +9,8 @@ from django.urls import reverse
 
 from readings.fragments import text_fragment_link
 from readings.identifiers import normalize_arxiv_id, normalize_doi, normalize_isbn
+from tracker import bounds
+from tracker.markdown import check_markdown_length
 from tracker.visibility import Visibility
 
 
@@ -53,7 +57,12 @@ class Reading(models.Model):
     url = models.URLField(max_length=500, blank=True)
     authors = models.ManyToManyField(Author, through="ReadingAuthor", related_name="readings")
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1000), MaxValueValidator(2100)]
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(bounds.EARLIEST_PUBLICATION_YEAR),
+            MaxValueValidator(bounds.LATEST_PUBLICATION_YEAR),
+        ],
     )
     published_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=200, blank=True, help_text="Venue, publisher or show.")
@@ -110,6 +119,7 @@ class Reading(models.Model):
         return reverse("reading_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        check_markdown_length(self, "summary")
         errors = {}
         for field, normalize in (
             ("arxiv_id", normalize_arxiv_id),
@@ -128,6 +138,14 @@ class Reading(models.Model):
                 errors[field] = [f"Another reading already has this {label}."]
         if self.duration is not None and self.duration.total_seconds() <= 0:
             errors["duration"] = ["A duration must be positive."]
+        # The bounds every entry shares (tracker/bounds.py), so the library lists all it keeps.
+        if isinstance(self.duration, timedelta) and self.duration > bounds.MAX_DURATION:
+            errors["duration"] = [f"A duration is at most {bounds.MAX_DURATION.days} days."]
+        if isinstance(self.published_on, date):
+            try:
+                bounds.validate_publication_date(self.published_on)
+            except ValidationError as error:
+                errors["published_on"] = error.messages
         if errors:
             raise ValidationError(errors)
 
@@ -209,6 +227,7 @@ class Highlight(models.Model):
         return f"“{self.phrase}” in {self.reading}"
 
     def clean(self) -> None:
+        check_markdown_length(self, "comment")
         if not self.phrase or not self.phrase.strip():
             raise ValidationError({"phrase": "Give the exact phrase to search for."})
         if self.visibility == Visibility.COURSE:
@@ -231,6 +250,8 @@ class GlossaryTerm(models.Model):
     definition = models.TextField()
     definition_html = models.TextField(blank=True, editable=False)
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    # Bumped by every save; an editor's stale version is refused (readings/services.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -245,6 +266,9 @@ class GlossaryTerm(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("term_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        check_markdown_length(self, "definition")
 
     @property
     def aliases(self) -> list[str]:
@@ -335,6 +359,8 @@ class Note(models.Model):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # Bumped by every save; an editor's stale version is refused (readings/services.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -366,6 +392,7 @@ class Note(models.Model):
         return self.session or self.reading or self.term
 
     def clean(self) -> None:
+        check_markdown_length(self, "body")
         targets = [f for f in self.TARGET_FIELDS if getattr(self, f"{f}_id") is not None]
         if len(targets) != 1:
             raise ValidationError("A note belongs to exactly one session, reading or term.")

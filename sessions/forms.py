@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from readings.models import Reading
 from sessions.models import AgendaItem, Session, SessionReading
 from tracker.durations import parse_offset
+from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.visibility import Visibility
 
 MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists, tables, `code`; [[Term]] links the glossary."
@@ -15,12 +16,18 @@ def markdown_area(rows: int = 8, **attrs) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "class": "markdown-input", **attrs})
 
 
+def version_field() -> forms.IntegerField:
+    """The version the editor started from (0: none saved yet); a save over a newer one shows
+    both texts instead."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 class ReflectionForm(forms.Form):
     body = forms.CharField(
         label="Your reflection",
         widget=markdown_area(10),
         help_text=MARKDOWN_HELP,
-        max_length=50_000,
+        max_length=MARKDOWN_MAX_CHARS,
         # strip=False keeps the text exactly as typed, so nothing written is altered.
         strip=False,
     )
@@ -33,6 +40,7 @@ class ReflectionForm(forms.Form):
         label="Also covers the following sessions up to",
         empty_label="Only this session",
     )
+    version = version_field()
 
     def __init__(self, *args, following=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,9 +51,13 @@ class ReflectionForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="Note", widget=markdown_area(5), help_text=MARKDOWN_HELP, max_length=50_000
+        label="Note",
+        widget=markdown_area(5),
+        help_text=MARKDOWN_HELP,
+        max_length=MARKDOWN_MAX_CHARS,
     )
     visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PRIVATE)
+    version = version_field()
 
     def __init__(self, *args, allow_course: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,7 +100,11 @@ class SessionForm(forms.Form):
         assume_scheme="https", max_length=500, required=False, label="Recording link"
     )
     abstract = forms.CharField(
-        widget=markdown_area(6), required=False, help_text=MARKDOWN_HELP, strip=False
+        widget=markdown_area(6),
+        required=False,
+        help_text=MARKDOWN_HELP,
+        strip=False,
+        max_length=MARKDOWN_MAX_CHARS,
     )
     speakers = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -6,6 +8,8 @@ from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from tracker import bounds
+from tracker.markdown import check_markdown_length
 from tracker.timezones import validate_time_zone
 from tracker.visibility import Visibility
 
@@ -51,6 +55,9 @@ class Course(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("course_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        check_markdown_length(self, "description")
 
 
 class Membership(models.Model):
@@ -135,10 +142,18 @@ class Session(models.Model):
         return reverse("session_detail", kwargs={"slug": self.course.slug, "number": self.number})
 
     def clean(self) -> None:
+        check_markdown_length(self, "abstract")
         errors = {}
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+        # Every list, feed and export shows these in any zone; see tracker/bounds.py.
+        for name in ("starts_at", "ends_at"):
+            moment = getattr(self, name)
+            if isinstance(moment, datetime) and not bounds.moment_in_range(moment):
+                errors[name] = bounds.MOMENT_MESSAGE
+        if self.starts_at and self.ends_at and not errors and self.ends_at <= self.starts_at:
             errors["ends_at"] = "The end must come after the start."
-        if self.number is not None and self.course_id is not None:
+        if isinstance(self.number, int) and self.number > bounds.MAX_SESSION_NUMBER:
+            errors["number"] = f"A session's number is at most {bounds.MAX_SESSION_NUMBER:,}."
+        elif self.number is not None and self.course_id is not None:
             taken = Session.objects.filter(course_id=self.course_id, number=self.number)
             if taken.exclude(pk=self.pk).exists():
                 errors["number"] = f"The course already has a session {self.number}."
@@ -258,6 +273,8 @@ class Reflection(models.Model):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # Bumped by every save; an editor's stale version is refused (sessions/services.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -285,6 +302,7 @@ class Reflection(models.Model):
         return range(self.session.number, last + 1)
 
     def clean(self) -> None:
+        check_markdown_length(self, "body")
         if not self.body or not self.body.strip():
             raise ValidationError({"body": "A reflection needs some text."})
         if not self.session_id:

@@ -24,3 +24,17 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [(z, z) for z in sorted(available_time_zones())]
+
+
+def show_edit_conflict(form: forms.Form, *, saved: str = "a newer version", **hidden) -> None:
+    """After an EditConflict: keeps what the person typed, moves the hidden version fields to
+    the version saved now (so saving again keeps their text on purpose) and says why."""
+    form.data = form.data.copy()
+    for name, value in hidden.items():
+        form.data[form.add_prefix(name)] = value
+    form.add_error(
+        None,
+        f"Someone else saved {saved} while you were editing, so nothing was saved. Their "
+        "version is shown above and yours is still in the form: merge what you want to keep, "
+        "then save again.",
+    )

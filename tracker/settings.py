@@ -70,6 +70,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tracker.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise, so static files carry the policies too (tracker/security_headers.py).
+    "csp.middleware.CSPMiddleware",
+    "tracker.security_headers.SecurityHeadersMiddleware",
+    # NUL or non-UTF-8 in the address: a 400 before anything reads it (tracker/request_guard.py).
+    "tracker.request_guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The login limit comes first: it refuses a locked attempt before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "tracker.login_limits.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -188,6 +198,9 @@ RUN_HEARTBEAT_SECONDS = env.float("RUN_HEARTBEAT_SECONDS", default=5.0)
 RUN_LOST_AFTER_SECONDS = env.float("RUN_LOST_AFTER_SECONDS", default=60.0)
 RUN_MAX_ATTEMPTS = env.int("RUN_MAX_ATTEMPTS", default=2)
 RUN_REAPER_INTERVAL_SECONDS = env.float("RUN_REAPER_INTERVAL_SECONDS", default=60.0)
+# Each attempt's temporary folder lies under <this>/<host name>; empty for the system's temp dir
+# (a folder of a killed attempt is swept away later: sessions/runs/folders.py).
+RUN_TEMP_ROOT = env.str("RUN_TEMP_ROOT", default="")
 # Celery's own limits sit above a notebook's limit (kernel start and artifact export on top),
 # and the broker's visibility timeout above the hard limit, so a long run is never redelivered
 # while it still runs.
@@ -206,7 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     "reap-lost-runs": {
         "task": "sessions.reap_lost_runs",
         "schedule": RUN_REAPER_INTERVAL_SECONDS,
-        "options": {"queue": "cpu", "expires": RUN_REAPER_INTERVAL_SECONDS},
+        # Its own queue and worker: a tick never waits behind an hour-long notebook.
+        "options": {"queue": "maintenance", "expires": RUN_REAPER_INTERVAL_SECONDS},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
@@ -238,9 +252,15 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_RENDERER_CLASSES": [
         "tracker.api.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "tracker.api.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "tracker.api.exceptions.api_exception_handler",
+    # DRF's own three, with our JSON parser (its nesting depth is bounded) in place of DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -270,10 +290,31 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Caches: per process by default; a shared one (redis://...) lets login throttling count
-# attempts across web processes.
+# Content-Security-Policy on every answer (django-csp): scripts and styles only from our own
+# files, so injected markup can run nothing; htmx is configured in base.html not to need
+# inline styles or eval. Images may also come from https: because user markdown may embed one.
+# Notebook artifacts set their own sandbox policy, which this one never overwrites.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "frame-src": ["'self'"],  # the sandboxed iframe that shows a notebook's HTML
+    }
+}
+
+# Caches: per process by default; a shared one (redis://...) lets the login limit count
+# attempts across web processes (`check --deploy` warns in production when it is per process).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Failed sign-ins, through any door, allowed per account and (many more) per client address
+# within the window (seconds); tracker/login_limits.py states the policy.
 LOGIN_ATTEMPTS_LIMIT = env.int("LOGIN_ATTEMPTS_LIMIT", default=5)
+LOGIN_ADDRESS_ATTEMPTS_LIMIT = env.int("LOGIN_ADDRESS_ATTEMPTS_LIMIT", default=50)
 LOGIN_ATTEMPTS_WINDOW = env.int("LOGIN_ATTEMPTS_WINDOW", default=900)
 
 # Logs go to stdout; as JSON lines in production (LOG_FORMAT=json), readable text in development.

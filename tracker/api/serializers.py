@@ -15,13 +15,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tracker import bounds
+from tracker.bounds import MAX_INTEGER
+from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.timezones import to_zone
 
-# Generous for an essay, small enough that one request cannot fill the database.
-MARKDOWN_MAX_LENGTH = 100_000
-# PostgreSQL's integer; larger numbers would overflow the column rather than fail validation.
-MAX_INTEGER = 2_147_483_647
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+# The one markdown limit (tracker/markdown.py), under the name the serializers import.
+MARKDOWN_MAX_LENGTH = MARKDOWN_MAX_CHARS
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 _USERNAME = re.compile(r"^[\w.@+-]+\Z")
@@ -57,16 +57,15 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     default_error_messages = {
         "naive": "Give the time with its UTC offset, such as 2024-03-01T09:00:00+11:00.",
-        "range": f"Give a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}.",
+        "range": bounds.MOMENT_MESSAGE,
     }
 
     def enforce_timezone(self, value):
         if timezone.is_naive(value):
             self.fail("naive")
-        value = super().enforce_timezone(value)
-        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        if not bounds.moment_in_range(value):  # checked before any conversion can overflow
             self.fail("range")
-        return value
+        return super().enforce_timezone(value)
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -134,6 +133,21 @@ class IdReferenceField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=MAX_INTEGER))
+        super().__init__(**kwargs)
+
+
+class VersionField(serializers.IntegerField):
+    """The version an update started from, an alternative to `If-Match` (tracker/concurrency)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_INTEGER)
+        kwargs.setdefault(
+            "help_text",
+            "The version you started from (as `If-Match` would give it); a newer saved version "
+            "answers 412 with the current object and stores nothing.",
+        )
         super().__init__(**kwargs)
 
 
