@@ -126,6 +126,15 @@ class Session(models.Model):
                 condition=Q(status__in=["scheduled", "held", "cancelled"]),
                 name="session_status_known",
             ),
+            # What clean() checks, held by the database too, so no write that skips validation
+            # can store a time that every list, feed and export would fail to render.
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=bounds.EARLIEST_MOMENT)
+                & Q(ends_at__lte=bounds.LATEST_MOMENT)
+                & Q(number__lte=bounds.MAX_SESSION_NUMBER),
+                name="session_times_and_number_in_range",
+                violation_error_message=bounds.MOMENT_MESSAGE,
+            ),
         ]
         indexes = [models.Index(fields=["starts_at"])]
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -208,6 +209,31 @@ def test_a_session_saved_directly_cannot_hold_a_time_out_of_range(world):
     with pytest.raises(ValidationError, match="between the years 1900 and 2200") as error:
         session.full_clean()
     assert set(error.value.message_dict) == {"starts_at", "ends_at"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"starts_at": datetime.fromisoformat("0001-01-01T01:00:00+00:00")},
+        {"ends_at": datetime.fromisoformat("9999-12-31T11:00:00+00:00")},
+        {"number": 100_001},
+    ],
+    ids=["year-1", "year-9999", "number"],
+)
+def test_the_database_refuses_a_session_out_of_range_from_a_write_that_skips_validation(
+    world, change
+):
+    """A check constraint holds the same bounds, so not even an update() can store them."""
+    course, _organizer, _page, _api = world
+    session = Session.objects.create(
+        course=course,
+        title="Direct",
+        starts_at=datetime.fromisoformat("2026-03-01T10:00:00+00:00"),
+        ends_at=datetime.fromisoformat("2026-03-01T11:00:00+00:00"),
+    )
+    refused = pytest.raises(IntegrityError, match="session_times_and_number_in_range")
+    with refused, transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(**change)
 
 
 def _csl(*years) -> str:
