@@ -170,3 +170,35 @@ def test_token_endpoint_schema_documents_the_locked_answer():
     operation = schema["paths"]["/api/v1/auth/token/"]["post"]
     assert "Retry-After" in operation["responses"]["429"]["headers"]
     assert "locked account or address answers 429" in operation["description"]
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_limit(ada, settings):
+    """With no proxy of ours in front (NUM_PROXIES=0), X-Forwarded-For is the client's own text."""
+    settings.LOGIN_ADDRESS_ATTEMPTS_LIMIT = 4
+    for number in range(4):
+        Client(REMOTE_ADDR=NAT, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}").post(
+            "/accounts/login/", {"username": f"someone{number}", "password": "guess"}
+        )
+    assert_refused_as_locked("site", "ada", NAT)
+
+
+def test_behind_our_proxy_each_client_is_counted_by_the_address_the_proxy_saw(ada, bob, settings):
+    """Behind one TLS proxy every request comes from the proxy's address: with NUM_PROXIES=1 a
+    spraying client locks only itself, and people elsewhere still sign in through the proxy."""
+    settings.NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.LOGIN_ADDRESS_ATTEMPTS_LIMIT = 4
+    proxy = "10.0.0.2"
+
+    def through_proxy(client_address, username, password):
+        response = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=client_address).post(
+            "/accounts/login/", {"username": username, "password": password}
+        )
+        return response.status_code == 302, response.content.decode()
+
+    for number in range(4):
+        through_proxy("203.0.113.9", f"someone{number}", "guess")
+    signed_in, page = through_proxy("203.0.113.9", "ada", PASSWORD)
+    assert not signed_in
+    assert LOCKED_MESSAGE in page
+    assert through_proxy("198.51.100.20", "bob", PASSWORD)[0]

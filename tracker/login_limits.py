@@ -3,7 +3,8 @@ endpoint and any later one, because each goes through `django.contrib.auth.authe
 
 Policy:
 - Failures are counted per account (the username, folded for case and surrounding spaces) and,
-  separately, per client address (REMOTE_ADDR), each in a fixed window of LOGIN_ATTEMPTS_WINDOW
+  separately, per client address (REMOTE_ADDR, or behind NUM_PROXIES proxies of ours the
+  address they saw, as for the API's throttles), each in a fixed window of LOGIN_ATTEMPTS_WINDOW
   seconds that starts at the first failure.
 - An account is locked after LOGIN_ATTEMPTS_LIMIT failures from anywhere. An address is locked
   only after LOGIN_ADDRESS_ATTEMPTS_LIMIT failures across all accounts (password spraying), a
@@ -34,6 +35,7 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
+from rest_framework.throttling import BaseThrottle
 
 KEY_PREFIX = "login-limits"
 
@@ -113,10 +115,16 @@ def _subjects(*, username: str | None, request) -> list[tuple[str, int]]:
     folded = _fold(username or "")
     if folded:
         subjects.append((_key("account", folded), settings.LOGIN_ATTEMPTS_LIMIT))
-    address = getattr(request, "META", {}).get("REMOTE_ADDR", "") if request else ""
+    address = client_address(request) if request is not None else ""
     if address:
         subjects.append((_key("address", address), settings.LOGIN_ADDRESS_ATTEMPTS_LIMIT))
     return subjects
+
+
+def client_address(request) -> str:
+    """The client's address as the API's throttles see it: REMOTE_ADDR, or with NUM_PROXIES
+    set, the entry of X-Forwarded-For that the outermost of our proxies wrote."""
+    return BaseThrottle().get_ident(request) or ""
 
 
 def _fold(username: str) -> str:

@@ -4,8 +4,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from tracker.concurrency import apply_changes, locked, save_changed
 from tracker.models import Profile, new_calendar_token
-from tracker.validation import only_fields, save_validated
+from tracker.validation import only_fields
 
 PROFILE_FIELDS = {"display_name", "time_zone"}
 
@@ -18,11 +19,12 @@ def profile_for(user: User) -> Profile:
 
 @transaction.atomic
 def profile_update(*, user: User, **fields) -> Profile:
-    profile = profile_for(user)
-    for name, value in only_fields(fields, PROFILE_FIELDS).items():
-        setattr(profile, name, value)
-    profile.display_name = " ".join(profile.display_name.split())
-    return save_validated(profile)
+    # Only the given fields, on the row as saved now: a concurrent edit of the other survives.
+    profile = locked(profile_for(user))
+    changed = apply_changes(profile, only_fields(fields, PROFILE_FIELDS))
+    if "display_name" in changed:
+        profile.display_name = " ".join(profile.display_name.split())
+    return save_changed(profile, changed)
 
 
 def api_token_for(user: User) -> Token:

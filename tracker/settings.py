@@ -47,6 +47,11 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEVELOPMENT el
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front of the web process. Each appends the address it got a
+# request from to X-Forwarded-For, so the client is that many entries from the right; with 0,
+# the header is ignored (anyone can write it) and the client is REMOTE_ADDR. The login limit and
+# the API's throttles both count by this address.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -245,6 +250,7 @@ REST_FRAMEWORK = {
         "tracker.api.throttling.AnonymousRateThrottle",
         "tracker.api.throttling.SignedInRateThrottle",
     ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="100/minute"),
         "user": env.str("API_THROTTLE_USER", default="1000/minute"),

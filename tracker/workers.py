@@ -36,7 +36,10 @@ def online_workers(*, timeout: float = 1.5) -> list[dict] | None:
             "host": host,
             "queues": sorted(q["name"] for q in queues.get(host, [])),
             "active_runs": [
-                task.get("kwargs", {}).get("run_id") for task in active.get(host, []) if task
+                task.get("kwargs", {}).get("run_id")
+                for task in active.get(host, [])
+                # The maintenance worker's reaper ticks are tasks too, with no run.
+                if task and task.get("name") == "sessions.execute_run"
             ],
         }
         for host in sorted(queues)

@@ -192,8 +192,10 @@ def web_server(cluster):
 
 @pytest.fixture(scope="session")
 def workers(cluster, web_server, cluster_environment):
-    """The CPU worker and beat, from the compose file's commands (web has migrated by now)."""
+    """The CPU worker, the maintenance worker (the reaper's queue) and beat, from the compose
+    file's commands (web has migrated by now)."""
     data = cluster_environment["DATA_DIR"]
     cluster.start("worker", compose_command("worker"))
+    cluster.start("maintenance", compose_command("maintenance"))
     cluster.start("beat", compose_command("beat", **{"/app/data": data}))
     return cluster
