@@ -8,7 +8,7 @@ module writes itself is escaped here, so the result stays safe to mark safe in a
 
 Bounded cost. Python-Markdown is quadratic (or recursive without bound) on some structures: a
 100,000-character `[[[[...` took minutes. Three things keep every render under about half a
-second (bench/markdown_worst.py prints the figures):
+second, plus the parser step that crosses the limit (bench/markdown_worst.py prints the figures):
 
 - One length limit, `MARKDOWN_MAX_CHARS`, checked at every door: forms, the API, the preview,
   and the models' `clean()` (so `save_validated` refuses it too).
@@ -40,8 +40,10 @@ from tracker import markdown_limits
 
 # Generous for an essay; every render of this much is measured in bench/markdown_worst.py.
 MARKDOWN_MAX_CHARS = 100_000
-# Past this, a render gives up on markdown and shows the text plain.
-MARKDOWN_RENDER_SECONDS = 0.2
+# Past this, a render gives up on markdown and shows the text plain. Ordinary documents at the
+# length limit (a long reading list, notes in many sections, tables) take 0.25-0.55 s here, so a
+# tighter limit would show them plain; the constructs that reach it cost about this much at worst.
+MARKDOWN_RENDER_SECONDS = 0.5
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
