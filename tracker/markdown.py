@@ -164,7 +164,12 @@ def render_markdown(
     linker = _Linker(glossary, skip_term_slug)
     if html_text is None:  # past the time limit: the text as typed, links and all
         return markdown_limits.plain_html(source, link=linker.text)
-    clean = nh3.clean(
+    return linker.link(markdown_limits.restore(sanitize(html_text)))
+
+
+def sanitize(html_text: str) -> str:
+    """Keeps only the allowed tags, attributes and link schemes."""
+    return nh3.clean(
         html_text,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -172,7 +177,6 @@ def render_markdown(
         link_rel="noopener nofollow",
         strip_comments=True,
     )
-    return linker.link(markdown_limits.restore(clean))
 
 
 class _Linker:

@@ -5,7 +5,6 @@ was dropped. Then the version a client sends (ETag / If-Match, or `version` in t
 import pytest
 from rest_framework.test import APIClient
 
-from readings.models import Note
 from sessions.models import Reflection
 from tests.concurrent import run_at_once
 from tests.readings.factories import GlossaryTermFactory, NoteFactory
@@ -31,36 +30,24 @@ def patch_at_once(user, url: str, *bodies: dict, headers: dict | None = None) ->
     return run_at_once(*calls)
 
 
+@pytest.mark.parametrize(
+    ("factory", "path"), [(ReflectionFactory, "reflections"), (NoteFactory, "notes")]
+)
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_visibility_and_body_patches_of_a_reflection_both_take_effect():
-    reflection = ReflectionFactory(visibility="public")
-    url = f"/api/v1/reflections/{reflection.pk}/"
+def test_concurrent_visibility_and_body_patches_both_take_effect(factory, path):
+    document = factory(visibility="public")
+    url = f"/api/v1/{path}/{document.pk}/"
     for round_number in range(ROUNDS):
-        Reflection.objects.filter(pk=reflection.pk).update(visibility="public")
+        type(document).objects.filter(pk=document.pk).update(visibility="public")
         body = f"Rewritten, round {round_number}"
         private, rewritten = patch_at_once(
-            reflection.author, url, {"visibility": "private"}, {"body": body}
+            document.author, url, {"visibility": "private"}, {"body": body}
         )
         assert private.status_code == rewritten.status_code == 200
-        reflection.refresh_from_db()
-        # "Make private" answered 200, so the reflection must be private, whatever came second.
-        assert (reflection.visibility, reflection.body) == ("private", body)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_visibility_and_body_patches_of_a_note_both_take_effect():
-    note = NoteFactory(visibility="public")
-    url = f"/api/v1/notes/{note.pk}/"
-    for round_number in range(ROUNDS):
-        Note.objects.filter(pk=note.pk).update(visibility="public")
-        body = f"Note rewritten, round {round_number}"
-        private, rewritten = patch_at_once(
-            note.author, url, {"visibility": "private"}, {"body": body}
-        )
-        assert private.status_code == rewritten.status_code == 200
-        note.refresh_from_db()
-        assert (note.visibility, note.body) == ("private", body)
-        assert body in note.body_html
+        document.refresh_from_db()
+        # "Make private" answered 200, so it must be private, whatever came second.
+        assert (document.visibility, document.body) == ("private", body)
+        assert body in document.body_html
 
 
 @pytest.mark.django_db(transaction=True)
