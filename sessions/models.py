@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from tracker import bounds
 from tracker.markdown import check_markdown_length
@@ -168,6 +169,22 @@ class Session(models.Model):
                 errors["number"] = f"The course already has a session {self.number}."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def shown_status(self) -> str:
+        """The status to show: a scheduled session whose end has passed was held, though no
+        organizer came back to say so (a cancelled one stays cancelled)."""
+        if self.status == self.Status.SCHEDULED and self.ends_at <= timezone.now():
+            return self.Status.HELD
+        return self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return self.Status(self.shown_status).label
 
     @property
     def effective_online_url(self) -> str:

@@ -146,8 +146,13 @@ def _replace_children(session: Session, *, speakers, agenda, readings) -> None:
 
 
 def attendance_mark(*, user: User, session: Session, attended: bool = True) -> Attendance | None:
-    """Records (or, with attended=False, removes) the user's attendance; returns the record."""
+    """Records (or, with attended=False, removes) the user's attendance; returns the record.
+    Nobody attends a session before it starts, or one that was cancelled."""
     if attended:
+        if not session.has_started:
+            raise ValidationError({"session": "You can say you attended once the session starts."})
+        if session.status == Session.Status.CANCELLED:
+            raise ValidationError({"session": "This session was cancelled."})
         return Attendance.objects.get_or_create(user=user, session=session)[0]
     Attendance.objects.filter(user=user, session=session).delete()
     return None

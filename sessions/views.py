@@ -3,10 +3,11 @@ visibility comes from the selectors, so a page shows only what its viewer may se
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from readings import selectors as reading_selectors
@@ -218,7 +219,14 @@ def _reflection_conflict(form: ReflectionForm, current) -> dict:
 def attendance_set(request, slug, number):
     session = selectors.session_visible_to(request.user, slug=slug, number=number)
     attended = request.POST.get("attended") == "yes"
-    services.attendance_mark(user=request.user, session=session, attended=attended)
+    try:
+        services.attendance_mark(user=request.user, session=session, attended=attended)
+    except ValidationError as error:
+        if request.htmx:
+            # htmx swaps a 400 into the form's place (see base.html), so the reason shows there.
+            reason = format_html('<p class="notice">{}</p>', " ".join(error.messages))
+            return HttpResponse(reason, status=400)
+        messages.error(request, " ".join(error.messages))
     if request.htmx:
         return render(
             request, "sessions/_attendance.html", {"session": session, "attended": attended}

@@ -1,6 +1,7 @@
 """Pages about the signed-in person (dashboard, profile, my writing), the markdown preview,
 and user markdown staying inert on every page that shows it."""
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -271,3 +272,12 @@ def test_attacks_in_every_markdown_field_are_inert_on_their_pages(client):
             html = response.content.decode()
             assert "XSS" in html  # the page does show the content under test
             assert_inert(html)
+
+
+def test_every_page_names_the_sites_icon_and_the_icon_is_served(client):
+    page = client.get("/accounts/login/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert icon, "no icon link: browsers ask for /favicon.ico, which is a 404"
+    response = client.get(icon.group(1))
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)

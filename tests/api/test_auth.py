@@ -131,3 +131,13 @@ def test_password_guessing_at_the_token_endpoint_is_throttled(api, member, setti
     wrong = {"username": "member", "password": "guess"}
     codes = [api.post(TOKEN_URL, wrong, format="json").status_code for _ in range(3)]
     assert codes == [400, 400, 429]
+
+
+def test_token_endpoint_takes_form_data_as_well_as_json(api, member):
+    response = api.post(
+        TOKEN_URL,
+        "username=member&password=correct-horse-battery",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert response.json()["token"] == Token.objects.get(user=member).key

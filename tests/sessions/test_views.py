@@ -1,9 +1,10 @@
 """Course and session pages: who sees what, and writing reflections without losing text."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from readings import services as reading_services
 from sessions import services
@@ -371,3 +372,35 @@ def test_session_page_queries_do_not_grow_with_reflections_and_notes(
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(session.get_absolute_url()).content.decode()
     assert html.count('class="card reflection"') == 17
+
+
+def test_nobody_can_say_they_attended_a_session_that_has_not_started(client, seminar):
+    session, _organizer, member, _outsider = seminar
+    services.session_update(
+        session=session,
+        starts_at=timezone.now() + timedelta(days=7),
+        ends_at=timezone.now() + timedelta(days=7, hours=2),
+    )
+    client.force_login(member)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "I attended" not in page
+    url = reverse("attendance_set", kwargs={"slug": session.course.slug, "number": session.number})
+    response = client.post(url, {"attended": "yes"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "once the session starts" in response.content.decode()
+    assert not session.attendances.exists()
+
+
+def test_a_scheduled_session_whose_end_has_passed_shows_as_held(client, seminar):
+    session, _organizer, member, _outsider = seminar
+    services.session_update(
+        session=session,
+        status="scheduled",
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=2) + timedelta(hours=1),
+    )
+    client.force_login(member)
+    for page in (session.get_absolute_url(), session.course.get_absolute_url()):
+        html = client.get(page).content.decode()
+        assert '<span class="badge status-held">Held</span>' in html, page
+        assert "Scheduled" not in html, page

@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -56,7 +57,8 @@ class TokenView(GenericAPIView):
     password. Guesses are also throttled per address (the `token` rate)."""
 
     serializer_class = CredentialsSerializer
-    parser_classes = [JSONParser]
+    # Form data too: `curl -d username=… -d password=…` is how many scripts ask for a token.
+    parser_classes = [JSONParser, FormParser]
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
