@@ -8,6 +8,7 @@ from django.conf import settings
 
 from sessions.models import Notebook
 from sessions.models_notebooks import Queue
+from sessions.notebooks.validation import RESERVED_PARAMETERS
 from tracker import json_limits
 
 
@@ -70,9 +71,18 @@ class RunParametersForm(forms.Form):
         kwargs.setdefault("prefix", f"run-{notebook.pk}")
         super().__init__(*args, **kwargs)
         self.notebook = notebook
-        for entry in notebook.parameter_spec:
+        for entry in self._chosen_by_people():
             initial = notebook.parameters.get(entry["name"], entry.get("default"))
             self.fields[entry["name"]] = _field_for(entry, initial)
+
+    def _chosen_by_people(self) -> list[dict]:
+        """The parameters cell's names, less those the worker sets (`device`): a field for
+        one would send a value the run then refuses."""
+        return [
+            entry
+            for entry in self.notebook.parameter_spec
+            if entry["name"] not in RESERVED_PARAMETERS
+        ]
 
     @property
     def parameters(self) -> dict:
@@ -80,7 +90,7 @@ class RunParametersForm(forms.Form):
         value to show) is passed only when someone filled it in."""
         return {
             entry["name"]: self.cleaned_data.get(entry["name"])
-            for entry in self.notebook.parameter_spec
+            for entry in self._chosen_by_people()
             if entry["type"] != "any"
             or entry["name"] in self.changed_data
             or entry["name"] in self.notebook.parameters

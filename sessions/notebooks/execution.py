@@ -83,15 +83,21 @@ class ExecutionStopped(Exception):
 
 @dataclass
 class CellFailure:
-    index: int  # 0-based, in the executed notebook
+    index: int  # 0-based, in the executed notebook, markdown cells included
     ename: str
     evalue: str
     execution_count: int | None
+    code_number: int  # 1-based among the code cells, as progress counts them ("4 of 5")
 
     @property
     def label(self) -> str:
         count = f" (In [{self.execution_count}])" if self.execution_count else ""
-        return f"cell {self.index + 1}{count}"
+        return f"code cell {self.code_number}{count}"
+
+
+def code_cell_number(cells, index: int) -> int:
+    """The cell at `index` counted among code cells only, as the progress counts cells."""
+    return sum(1 for cell in cells[: index + 1] if cell.get("cell_type") == "code")
 
 
 class Supervisor:
@@ -152,8 +158,9 @@ class Supervisor:
 
     def cell_failed(self, index: int, ename: str, evalue: str) -> None:
         self.current_cell = None
-        count = self._client.nb.cells[index].get("execution_count") if self._client else None
-        self.failure = CellFailure(index, ename, evalue, count)
+        cells = self._client.nb.cells if self._client else []
+        count = cells[index].get("execution_count") if index < len(cells) else None
+        self.failure = CellFailure(index, ename, evalue, count, code_cell_number(cells, index))
 
     def execution_finished(self) -> None:
         self._executing = False

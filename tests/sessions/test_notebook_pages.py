@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -144,7 +146,7 @@ def test_a_running_runs_fragment_polls_and_a_finished_one_stops(client, roles):
     client.force_login(member)
     status_url = reverse("run_status", args=[run.pk])
     running = client.get(status_url).content.decode()
-    assert f'data-poll-url="{status_url}"' in running and "2 of 5 cells" in running
+    assert f'data-poll-url="{status_url}"' in running and "2 of 5 code cells" in running
     Run.objects.filter(pk=run.pk).update(status=Run.Status.SUCCEEDED, cells_done=5)
     finished = client.get(status_url).content.decode()
     assert "data-poll-url" not in finished and "Succeeded" in finished
@@ -214,3 +216,24 @@ def test_the_admin_lists_runs_read_only(admin_client):
     assert admin_client.get(reverse("admin:tracker_sessions_run_changelist")).status_code == 200
     page = admin_client.get(reverse("admin:tracker_sessions_run_change", args=[run.pk]))
     assert page.status_code == 200 and 'name="status"' not in page.content.decode()
+
+
+def test_the_run_form_as_shown_starts_a_run_though_the_notebook_declares_device(
+    client, roles, django_capture_on_commit_callbacks
+):
+    """The demo notebooks declare `device` for the worker to set: the form must not offer it,
+    or submitting the form unchanged is refused."""
+    session, organizer, _member, _outsider = roles
+    notebook = NotebookFactory(
+        session=session,
+        content=notebook_bytes("print(device, steps)", parameters='device = "cpu"\nsteps = 2'),
+    )
+    client.force_login(organizer)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert f'name="run-{notebook.pk}-device"' not in page
+    shown = dict(re.findall(rf'name="(run-{notebook.pk}-[a-z_]+)"[^>]*value="([^"]*)"', page))
+    assert shown == {f"run-{notebook.pk}-steps": "2"}
+    with django_capture_on_commit_callbacks():
+        response = client.post(reverse("run_start", args=[notebook.pk]), shown)
+    assert response.status_code == 302
+    assert Run.objects.get().parameters == {"steps": 2}

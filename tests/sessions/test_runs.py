@@ -3,11 +3,13 @@ real database (the worker process itself is exercised in tests/worker/)."""
 
 from datetime import timedelta
 
+import nbformat
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sessions.models import Artifact, Notebook, Run
+from sessions.notebooks.execution import CellFailure, code_cell_number
 from sessions.runs import services, worker
 from tests.sessions.factories import SessionFactory, UserFactory
 from tests.sessions.factories_notebooks import (
@@ -200,3 +202,18 @@ def test_a_worker_whose_run_was_reaped_cannot_store_an_outcome(settings):
     run.refresh_from_db()
     assert stored is False and run.status == Run.Status.FAILED
     assert worker.RunRecorder(run.pk, attempt=1).poll() == "lost"
+
+
+def test_a_failed_cell_is_numbered_among_code_cells_as_the_progress_counts_them():
+    """Progress says "4 of 5 code cells"; the failure after a markdown cell must not say 6."""
+    cells = [
+        nbformat.v4.new_code_cell("steps = 2"),
+        nbformat.v4.new_markdown_cell("## Train"),
+        nbformat.v4.new_code_cell("train()"),
+        nbformat.v4.new_code_cell("plot()"),
+        nbformat.v4.new_code_cell("evaluate()"),
+        nbformat.v4.new_code_cell("raise ValueError"),
+    ]
+    number = code_cell_number(cells, 5)
+    failure = CellFailure(5, "ValueError", "", 5, number)
+    assert (number, failure.label) == (5, "code cell 5 (In [5])")

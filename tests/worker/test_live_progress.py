@@ -54,6 +54,6 @@ def test_the_page_shows_a_running_runs_progress_live(
 
     assert errors == []
     assert any("Running" in text for text in statuses), statuses
-    assert "Succeeded" in statuses[-1] and "6 of 6 cells" in statuses[-1], statuses[-1]
+    assert "Succeeded" in statuses[-1] and "6 of 6 code cells" in statuses[-1], statuses[-1]
     assert same_document, "the page reloaded instead of updating the run in place"
     assert Run.objects.get().status == Run.Status.SUCCEEDED

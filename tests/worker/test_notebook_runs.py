@@ -117,7 +117,7 @@ def test_a_notebook_that_raises_fails_keeping_partial_outputs_and_naming_the_cel
     run = wait_until_finished(_start(organizer, notebook), worker=celery_worker)
 
     assert run.status == Run.Status.FAILED
-    assert run.reason == "Cell 4 (In [4]) raised ValueError: boom"
+    assert run.reason == "Code cell 4 (In [4]) raised ValueError: boom"
     assert (run.failed_cell, run.cells_done, run.cells_total) == (4, 3, 5)
     files = _artifacts(run)
     assert {"executed.ipynb", "executed.html", "run.log"} <= set(files)
@@ -138,7 +138,7 @@ def test_a_notebook_past_its_limit_is_stopped_as_timed_out(celery_worker, course
 
     assert time.monotonic() - began < 45
     assert run.status == Run.Status.TIMED_OUT
-    assert run.reason == "Stopped at the time limit of 2 s during cell 4 (In [4])."
+    assert run.reason == "Stopped at the time limit of 2 s during code cell 4 (In [4])."
     assert run.failed_cell == 4
     files = _artifacts(run)
     assert "started" in _outputs_text(files["executed.ipynb"])
@@ -167,7 +167,7 @@ def test_a_cancelled_run_stops_and_keeps_its_partial_outputs(
 
     run = wait_until_finished(run, worker=celery_worker, timeout=20)
     assert run.status == Run.Status.CANCELLED
-    assert run.reason == f"Cancelled by {organizer.username} during cell 4 (In [4])."
+    assert run.reason == f"Cancelled by {organizer.username} during code cell 4 (In [4])."
     assert run.queue == "gpu" and run.device in {"cpu", "cuda"}
     outputs = _outputs_text(_artifacts(run)["executed.ipynb"])
     assert "working" in outputs and "KeyboardInterrupt" in outputs
