@@ -8,9 +8,14 @@ from playwright.sync_api import expect
 
 from readings import services as reading_services
 from readings.models import ReadingStatus
-from sessions.models import Reflection
+from sessions.models import Reflection, Run
 from tests.readings.factories import GlossaryTermFactory, ReadingFactory
 from tests.sessions.factories import MembershipFactory, SessionFactory
+from tests.sessions.factories_notebooks import (  # noqa: F401 (isolated_media is a fixture)
+    NotebookFactory,
+    RunFactory,
+    isolated_media,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -149,3 +154,28 @@ def test_expired_sign_in_shows_a_notice_in_place_and_keeps_the_page(page, sign_i
     expect(card.get_by_role("alert")).to_contain_text("You are signed out")
     expect(card.get_by_role("link", name="Sign in again")).to_be_visible()
     assert not ReadingStatus.objects.exists()
+
+
+@pytest.mark.usefixtures("isolated_media")
+def test_deleting_a_run_asks_first_and_keeps_it_when_the_organizer_says_no(page, sign_in):
+    membership = MembershipFactory(role="organizer")
+    session = SessionFactory(course=membership.course)
+    run = RunFactory(notebook=NotebookFactory(session=session))
+    sign_in(page, membership.user.username)
+    page.goto(session.get_absolute_url())
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Delete run").click()
+    expect(page.get_by_role("button", name="Delete run")).to_be_visible()
+    assert questions == [f"Delete run {run.pk} and all its outputs? This cannot be undone."]
+    assert Run.objects.filter(pk=run.pk).exists()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.get_by_role("button", name="Delete run").click()
+    expect(page.get_by_role("button", name="Delete run")).to_have_count(0)
+    assert not Run.objects.filter(pk=run.pk).exists()

@@ -1,5 +1,6 @@
-/* The few behaviours htmx does not cover: filtering the glossary as you type, and keeping an
-   unsaved copy of what is typed into a writing form, so a crash or an error loses nothing. */
+/* The few behaviours htmx does not cover: filtering the glossary as you type, keeping an
+   unsaved copy of what is typed into a writing form, so a crash or an error loses nothing, and
+   asking before a form that deletes something is sent. */
 (function () {
   "use strict";
 
@@ -62,6 +63,13 @@
       }, 400);
     });
   }
+
+  // A form with data-confirm (deleting a run, a notebook) asks first. Listening on the document
+  // covers forms that htmx swaps in later; inline onsubmit handlers are barred by the CSP.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  }, true);
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-filter-list]").forEach(setUpFilter);
