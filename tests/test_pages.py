@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.views.defaults import server_error
 from rest_framework.authtoken.models import Token
 
 from readings import services as reading_services
@@ -19,6 +20,10 @@ from tests.sessions.factories import (
     ReflectionFactory,
     SessionFactory,
     UserFactory,
+)
+from tests.sessions.factories_notebooks import (  # noqa: F401 (isolated_media is a fixture)
+    NotebookFactory,
+    isolated_media,
 )
 from tracker.models import Profile
 
@@ -281,3 +286,31 @@ def test_every_page_names_the_sites_icon_and_the_icon_is_served(client):
     response = client.get(icon.group(1))
     assert response.status_code == 200
     assert b"<svg" in b"".join(response.streaming_content)
+
+
+def test_an_unknown_page_answers_the_sites_own_404_page(client, member):
+    client.force_login(member)
+    response = client.get("/courses/no-such-course/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "This page does not exist" in page and 'class="site-header"' in page
+    assert "URLconf" not in page  # not Django's debug page listing every pattern
+
+
+@pytest.mark.usefixtures("isolated_media")
+def test_a_refusal_answers_the_sites_own_403_page_with_the_reason(client):
+    membership = MembershipFactory(role="member")
+    notebook = NotebookFactory(session=SessionFactory(course=membership.course))
+    client.force_login(membership.user)
+    response = client.post(reverse("run_start", args=[notebook.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You may not do this" in page and 'class="site-header"' in page
+    assert "Only organizers of the course manage its notebooks and runs." in page
+
+
+def test_the_500_page_renders_without_a_request_or_a_database(rf, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()

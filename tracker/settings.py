@@ -31,7 +31,10 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY if DEVELOPMENT else ""
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY is required outside development (TRACKER_ENV).")
 
-DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
+# Off by default even in development: `make run` is someone's first look at the site, which
+# should show its own error pages, not Django's debug pages listing every URL. Errors still go
+# to the console with their tracebacks; DEBUG=true brings the debug pages back.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEVELOPMENT else []
 )
