@@ -179,3 +179,16 @@ def test_deleting_a_run_asks_first_and_keeps_it_when_the_organizer_says_no(page,
     page.get_by_role("button", name="Delete run").click()
     expect(page.get_by_role("button", name="Delete run")).to_have_count(0)
     assert not Run.objects.filter(pk=run.pk).exists()
+
+
+def test_the_slash_key_jumps_to_search_unless_someone_is_typing(page, sign_in):
+    membership = MembershipFactory()
+    session = SessionFactory(course=membership.course)
+    sign_in(page, membership.user.username)
+    page.goto(session.get_absolute_url())
+    page.keyboard.press("/")
+    search = page.get_by_role("searchbox")
+    expect(search).to_be_focused()
+    page.get_by_label("Your reflection").click()
+    page.keyboard.type("a/b")
+    expect(page.get_by_label("Your reflection")).to_have_value("a/b")

@@ -237,3 +237,12 @@ def test_the_run_form_as_shown_starts_a_run_though_the_notebook_declares_device(
         response = client.post(reverse("run_start", args=[notebook.pk]), shown)
     assert response.status_code == 302
     assert Run.objects.get().parameters == {"steps": 2}
+
+
+def test_only_organizers_see_which_worker_host_ran_a_run(client, roles):
+    session, organizer, member, _outsider = roles
+    run = RunFactory(notebook=NotebookFactory(session=session), worker_host="gpu-box-7.internal")
+    for person, shown in ((member, False), (organizer, True)):
+        client.force_login(person)
+        for url in (_section_url(session), reverse("run_detail", args=[run.pk])):
+            assert ("gpu-box-7.internal" in client.get(url).content.decode()) is shown, url

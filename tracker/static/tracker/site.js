@@ -71,6 +71,16 @@
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
 
+  // "/" jumps to the search box, as on most sites with one, unless someone is typing.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+    var search = document.querySelector(".search-box input[type=search]");
+    if (typing || !search) return;
+    event.preventDefault();
+    search.focus();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-filter-list]").forEach(setUpFilter);
     document.querySelectorAll("textarea[data-draft-key]").forEach(setUpDraft);
