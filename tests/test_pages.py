@@ -314,3 +314,20 @@ def test_the_500_page_renders_without_a_request_or_a_database(rf, django_assert_
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_the_profile_offers_places_grouped_by_region_not_every_alias(client, member):
+    client.force_login(member)
+    page = client.get(reverse("profile")).content.decode()
+    assert '<optgroup label="Australia">' in page
+    assert '<option value="Australia/Sydney">Sydney</option>' in page
+    for alias in ("W-SU", "Factory", "US/Pacific", "Australia/ACT", "Etc/GMT+5"):
+        assert f'value="{alias}"' not in page, alias
+    assert page.count("<option") < 450
+
+
+def test_a_profile_on_a_legacy_zone_name_keeps_it_selected(client, member):
+    Profile.objects.update_or_create(user=member, defaults={"time_zone": "US/Pacific"})
+    client.force_login(member)
+    page = client.get(reverse("profile")).content.decode()
+    assert '<option value="US/Pacific" selected>US/Pacific</option>' in page

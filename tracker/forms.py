@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from tracker.timezones import available_time_zones
+from tracker.timezones import available_time_zones, time_zone_choices
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -23,7 +23,15 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_time_zones())]
+        choices = list(time_zone_choices())
+        current = self.initial.get("time_zone")
+        if current and current in available_time_zones() and not _offered(current, choices):
+            choices.insert(0, ("Your current zone", [(current, current)]))  # a legacy alias
+        self.fields["time_zone"].choices = choices
+
+
+def _offered(zone: str, choices) -> bool:
+    return any(zone == name for _, zones in choices for name, _ in zones)
 
 
 def show_edit_conflict(form: forms.Form, *, saved: str = "a newer version", **hidden) -> None:
