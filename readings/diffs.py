@@ -79,13 +79,18 @@ def _level_label(level: int) -> str:
 
 
 def revision_diff(old: TermRevision, new: TermRevision) -> list[FieldDiff]:
-    """Every field of the two revisions, with what changed marked."""
+    """Every field of the two revisions, with what changed marked; related terms by name (as
+    they are called now; a deleted one by the slug the revision kept)."""
+    slugs = {*old.related_slugs, *new.related_slugs}
+    names = dict(GlossaryTerm.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+    def related(revision: TermRevision) -> str:
+        return ", ".join(sorted(names.get(slug, slug) for slug in revision.related_slugs))
+
     return [
         FieldDiff("Name", text_diff(old.name, new.name)),
         FieldDiff("Level", text_diff(_level_label(old.level), _level_label(new.level))),
         FieldDiff("Aliases", text_diff(", ".join(old.aliases), ", ".join(new.aliases))),
-        FieldDiff(
-            "Related terms", text_diff(", ".join(old.related_slugs), ", ".join(new.related_slugs))
-        ),
+        FieldDiff("Related terms", text_diff(related(old), related(new))),
         FieldDiff("Definition", text_diff(old.definition, new.definition)),
     ]

@@ -245,6 +245,7 @@ def term_create(
     term.save(update_fields=["definition_html"])
     term.related.set(related)
     _record_revision(term, author=author, summary=summary)
+    _record_relinked(term, [], author=author)
     # Texts saved before the term existed mention it unlinked: link them now.
     refresh_rendered_markdown(mentions=_all_names(term))
     return term
@@ -291,6 +292,8 @@ def term_update(
         term.related.set(related)
     if _snapshot(term) != before:
         _record_revision(term, author=author, summary=summary or "Edited")
+    if related is not None:
+        _record_relinked(term, before["related_slugs"], author=author)
     names_after = set(_all_names(term))
     if names_after != names_before:
         # Texts mentioning a new name gain a link; those linking here under an old one change.
@@ -336,6 +339,15 @@ def _set_names(term: GlossaryTerm, aliases: list[str]) -> None:
     TermName.objects.create(term=term, name=term.name, is_primary=True)
     for alias in wanted:
         TermName.objects.create(term=term, name=alias)
+
+
+def _record_relinked(term: GlossaryTerm, slugs_before, *, author: User | None) -> None:
+    """The link is mutual: each term gained or lost on the other side records a revision too,
+    so its history explains every change it shows (none appears in an unrelated edit)."""
+    after = set(term.related.values_list("slug", flat=True))
+    for other in GlossaryTerm.objects.filter(slug__in=after ^ set(slugs_before)):
+        verb = "Linked from" if other.slug in after else "Unlinked from"
+        _record_revision(other, author=author, summary=f"{verb} “{term.name}”")
 
 
 def _all_names(term: GlossaryTerm) -> list[str]:

@@ -334,7 +334,11 @@ class DemoLoader:
             terms[name] = term
         for left, right in data.RELATED_TERMS:
             if terms.get(left) and terms.get(right):
-                terms[left].related.add(terms[right])
+                # Through the service, so both terms' histories record the link.
+                linked = [*terms[left].related.all(), terms[right]]
+                reading_services.term_update(
+                    term=terms[left], author=member, related=linked, summary="Related terms"
+                )
         return terms
 
     def progress(self, member, readings: dict) -> None:

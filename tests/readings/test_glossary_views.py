@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from readings import services
+from readings.diffs import Piece, revision_diff
 from readings.models import GlossaryTerm
 from tests.readings.factories import GlossaryTermFactory, NoteFactory
 from tests.sessions.factories import (
@@ -174,3 +175,34 @@ def test_term_page_queries_do_not_grow_with_backlinks_and_revisions(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(term.get_absolute_url())
     assert len(response.context["backlinks"]["reflections"]) == 12
+
+
+def test_a_link_made_from_the_other_term_is_its_own_revision_not_part_of_a_later_edit(
+    client, member
+):
+    """Related terms are mutual: linking Superposition from Polysemanticity changes both. The
+    next definition-only edit of Superposition must show the definition changed, nothing else,
+    and related terms by their names."""
+    superposition = services.term_create(
+        name="Superposition", definition="Many features, few dimensions.", author=member
+    )
+    services.term_create(
+        name="Polysemanticity",
+        definition="One neuron, many features.",
+        author=member,
+        related=[superposition],
+    )
+    history = list(superposition.revisions.order_by("number").values_list("summary", flat=True))
+    assert history == ["Created", "Linked from “Polysemanticity”"]
+    services.term_update(
+        term=superposition, author=member, definition="Many sparse features, few dimensions."
+    )
+    client.force_login(member)
+    page = client.get(superposition.get_absolute_url()).content.decode()
+    diff = page[page.index('class="diff') :]
+    assert "<ins> sparse</ins>" in diff or "<ins>sparse </ins>" in diff
+    assert "<ins>Polysemanticity</ins>" not in diff and "<ins>polysemanticity</ins>" not in diff
+
+    older, newer = superposition.revisions.order_by("number")[:2]
+    fields = {field.label: field for field in revision_diff(older, newer)}
+    assert fields["Related terms"].pieces == [Piece("added", "Polysemanticity")]
