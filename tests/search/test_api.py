@@ -179,3 +179,18 @@ def test_a_kind_past_the_count_limit_is_reported_as_capped(client):
     sessions = client.get(URL, {"q": "lottery", "type": "session"}).json()
     assert sessions["count"] == 1 and sessions["count_is_capped"] is False
     assert sessions["capped_kinds"] == ["note"]
+
+
+def test_snippets_show_the_words_not_the_markdown(client):
+    NoteFactory(
+        visibility="public",
+        body=(
+            "## Reading notes\n\n**Superposition** lets a model keep more [[Feature|features]] "
+            "than it has `dimensions`; see [the paper](https://example.org/a/very/long/address)."
+        ),
+    )
+    snippet = client.get(URL, {"q": "superposition"}).json()["results"][0]["snippet"]
+    for syntax in ("##", "**", "[[", "]]", "`", "](", "https://"):
+        assert syntax not in snippet, (syntax, snippet)
+    assert "<mark>Superposition</mark>" in snippet
+    assert "features" in snippet

@@ -15,10 +15,31 @@ SNIPPET_WORDS = 30
 _WORDS_BEFORE_MATCH = 8
 
 
+# Markdown's syntax, which a snippet shows as the text it marks up. A snippet may start or end
+# inside a construct, so each piece is matched on its own, not as a whole link or emphasis.
+_MARKDOWN_SYNTAX = [
+    (re.compile(r"\[\[(?:reading:)?([^\]|]*)\|([^\]]*)\]\]"), r"\2"),  # [[target|label]]
+    (re.compile(r"\[\[(?:reading:)?([^\]]*)\]\]"), r"\1"),  # [[Term]], [[reading:slug]]
+    (re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)?"), r"\1"),  # [text](url), ![alt](src)
+    (re.compile(r"\]\(\S*\)?"), ""),  # the rest of a link cut at its start
+    (re.compile(r"^\s{0,3}(?:#{1,6}|>+|[-*+]|\d{1,9}[.)])\s+", re.MULTILINE), ""),  # block marks
+    (re.compile(r"^\s*(?:```|~~~)\S*\s*$", re.MULTILINE), ""),  # code fences
+    (re.compile(r"`+|\*+|(?<![\w\x02\x03])_+|_+(?![\w\x02\x03])|~~"), ""),  # code, emphasis
+]
+
+
+def plain_text(markdown_text: str) -> str:
+    """The words of a markdown text without its syntax, for a snippet."""
+    for pattern, replacement in _MARKDOWN_SYNTAX:
+        markdown_text = pattern.sub(replacement, markdown_text)
+    return markdown_text
+
+
 def markers_to_html(marked: str) -> SafeString:
-    """Escapes the text and turns the match markers into <mark> elements."""
+    """Escapes the text, without its markdown syntax, and turns the match markers into <mark>
+    elements."""
     # Whitespace is collapsed: ts_headline leaves gaps where it drops tag-like tokens.
-    escaped = html.escape(" ".join((marked or "").split()), quote=False)
+    escaped = html.escape(" ".join(plain_text(marked or "").split()), quote=False)
     tagged = escaped.replace(MATCH_START, "<mark>").replace(MATCH_STOP, "</mark>")
     # nh3 balances any stray tag and guarantees <mark> is the only element left.
     return mark_safe(nh3.clean(tagged, tags={"mark"}, attributes={}))  # noqa: S308 (sanitized by nh3 just above)
