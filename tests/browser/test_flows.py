@@ -192,3 +192,13 @@ def test_the_slash_key_jumps_to_search_unless_someone_is_typing(page, sign_in):
     page.get_by_label("Your reflection").click()
     page.keyboard.type("a/b")
     expect(page.get_by_label("Your reflection")).to_have_value("a/b")
+
+
+def test_choosing_a_filter_in_the_library_applies_it_without_a_click(page):
+    ReadingFactory(title="A paper on probes", kind="paper")
+    ReadingFactory(title="A talk on steering", kind="video")
+    page.goto("/readings/")
+    page.get_by_label("Kind").select_option("video")
+    page.wait_for_url(re.compile(r".*kind=video.*"))
+    expect(page.locator(".library")).to_contain_text("A talk on steering")
+    expect(page.locator(".library")).not_to_contain_text("A paper on probes")

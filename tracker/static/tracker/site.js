@@ -71,6 +71,15 @@
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
 
+  // A filter form with data-auto-submit applies a choice as soon as it is made; its Apply
+  // button stays for typed values and for browsers without scripts.
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-auto-submit") && event.target.tagName === "SELECT") {
+      form.requestSubmit();
+    }
+  });
+
   // "/" jumps to the search box, as on most sites with one, unless someone is typing.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
