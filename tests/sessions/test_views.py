@@ -16,6 +16,7 @@ from tests.sessions.factories import (
     SessionFactory,
     UserFactory,
 )
+from tracker.models import Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -404,3 +405,27 @@ def test_a_scheduled_session_whose_end_has_passed_shows_as_held(client, seminar)
         html = client.get(page).content.decode()
         assert '<span class="badge status-held">Held</span>' in html, page
         assert "Scheduled" not in html, page
+
+
+def test_visitors_see_times_where_the_course_meets_and_members_elsewhere_see_both(client):
+    course = CourseFactory(visibility="public", time_zone="Australia/Sydney")
+    session = SessionFactory(
+        course=course,
+        starts_at=datetime(2024, 2, 13, 18, 0, tzinfo=UTC),  # 05:00 on the 14th in Sydney
+        ends_at=datetime(2024, 2, 13, 20, 0, tzinfo=UTC),
+    )
+    visitor_page = client.get(session.get_absolute_url()).content.decode()
+    assert "Wednesday 14 February 2024, 05:00\u201307:00" in visitor_page
+    assert "(Australia/Sydney)" in visitor_page and "where the course meets" not in visitor_page
+    assert (
+        "where the course meets, Australia/Sydney"
+        in client.get(course.get_absolute_url()).content.decode()
+    )
+
+    member = MembershipFactory(course=course).user
+    Profile.objects.update_or_create(user=member, defaults={"time_zone": "Europe/London"})
+    client.force_login(member)
+    member_page = client.get(session.get_absolute_url()).content.decode()
+    assert "Tuesday 13 February 2024, 18:00\u201320:00" in member_page
+    assert "(Europe/London)" in member_page
+    assert "Wed 14 Feb, 05:00\u201307:00 where the course meets (Australia/Sydney)" in member_page

@@ -2,8 +2,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from tracker.timezones import to_zone
 from tracker.visibility import Visibility
 
 register = template.Library()
@@ -85,3 +88,36 @@ def current_if(context, section: str) -> str:
         if name.startswith(prefix):
             return mark_safe('aria-current="page"') if owner == section else ""
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def session_when(
+    context, session, course_zone: str, date_format: str = "l j F Y, H:i", name_zone: bool = True
+):
+    """When a session meets, in the viewer's zone (a visitor's: the course's), and, when the
+    viewer's zone is another, the wall time where the course meets beside it. A list whose
+    heading names the zone passes name_zone=False."""
+    request = context.get("request")
+    signed_in = request is not None and request.user.is_authenticated
+    viewer_zone = timezone.get_current_timezone_name() if signed_in else course_zone
+    shown = _span(session, viewer_zone, date_format)
+    html = format_html('<time datetime="{}">{}</time>', session.starts_at.isoformat(), shown)
+    if name_zone:
+        html += format_html(' <span class="muted">({})</span>', viewer_zone)
+    if _wall(session.starts_at, viewer_zone) != _wall(session.starts_at, course_zone):
+        html += format_html(
+            ' <span class="muted course-time">· {} where the course meets ({})</span>',
+            _span(session, course_zone, "D j M, H:i"),
+            course_zone,
+        )
+    return html
+
+
+def _wall(moment, zone: str):
+    return to_zone(moment, zone).replace(tzinfo=None)
+
+
+def _span(session, zone: str, date_format: str) -> str:
+    start, end = to_zone(session.starts_at, zone), to_zone(session.ends_at, zone)
+    end_format = "H:i" if start.date() == end.date() else date_format
+    return f"{dateformat.format(start, date_format)}\u2013{dateformat.format(end, end_format)}"
