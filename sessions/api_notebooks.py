@@ -76,6 +76,8 @@ class ParameterSpecSerializer(serializers.Serializer):
     type = serializers.CharField()
     default = serializers.JSONField(allow_null=True)
     source = serializers.CharField()
+    # Notebooks uploaded before comments were read have none.
+    help = serializers.CharField(default="", help_text="The comment beside it in the notebook.")
 
 
 class NotebookSerializer(serializers.ModelSerializer):

@@ -50,17 +50,23 @@ class _JSONValueField(forms.CharField):
 
 def _field_for(entry: dict, initial) -> forms.Field:
     kind = entry["type"]
-    help_text = f"Default in the notebook: {entry.get('source') or 'none'}"
+    default = f"default {entry.get('source') or 'none'}"
+    # Labelled with the name the notebook uses (`d_model`, not "D model"); explained by the
+    # comment the author wrote beside it.
+    common = {
+        "label": entry["name"],
+        "help_text": f"{entry['help']} ({default})" if entry.get("help") else default.capitalize(),
+    }
     if kind == "int":
-        return forms.IntegerField(initial=initial, help_text=help_text)
+        return forms.IntegerField(initial=initial, **common)
     if kind == "float":
-        return forms.FloatField(initial=initial, help_text=help_text)
+        return forms.FloatField(initial=initial, **common)
     if kind == "bool":
-        return forms.BooleanField(initial=initial, required=False, help_text=help_text)
+        return forms.BooleanField(initial=initial, required=False, **common)
     if kind == "str":
-        return forms.CharField(initial=initial, required=False, strip=False, help_text=help_text)
+        return forms.CharField(initial=initial, required=False, strip=False, **common)
     shown = "" if kind == "any" and initial is None else json.dumps(initial)
-    return _JSONValueField(initial=shown, required=False, help_text=help_text)
+    return _JSONValueField(initial=shown, required=False, **common)
 
 
 class RunParametersForm(forms.Form):

@@ -5,7 +5,9 @@ so a form, the API and a service all report them the same way.
 """
 
 import ast
+import io
 import json
+import tokenize
 from typing import Any
 
 import nbformat
@@ -78,6 +80,7 @@ def parameter_spec(notebook: nbformat.NotebookNode) -> list[dict[str, Any]]:
             {"file": f"The parameters cell is not valid Python: {error}"}
         ) from None
     spec = []
+    comments = _comments_by_line(cell.source)
     for statement in tree.body:
         target, value = _assignment(statement)
         if target is None:
@@ -89,9 +92,24 @@ def parameter_spec(notebook: nbformat.NotebookNode) -> list[dict[str, Any]]:
                 "type": kind,
                 "default": default,
                 "source": ast.get_source_segment(cell.source, value) if value else "",
+                "help": comments.get(statement.end_lineno, ""),
             }
         )
     return spec
+
+
+def _comments_by_line(source: str) -> dict[int, str]:
+    """The comment ending each line (`epochs = 15  # passes over the data`), the author's own
+    explanation of a parameter; tokenized, so a `#` inside a string is no comment."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    return {
+        token.start[0]: token.string.lstrip("#").strip()
+        for token in tokens
+        if token.type == tokenize.COMMENT
+    }
 
 
 def _assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:

@@ -246,3 +246,19 @@ def test_only_organizers_see_which_worker_host_ran_a_run(client, roles):
         client.force_login(person)
         for url in (_section_url(session), reverse("run_detail", args=[run.pk])):
             assert ("gpu-box-7.internal" in client.get(url).content.decode()) is shown, url
+
+
+def test_run_form_fields_are_named_as_in_the_notebook_and_explained_by_its_comments(client, roles):
+    session, organizer, _member, _outsider = roles
+    notebook = NotebookFactory(
+        session=session,
+        content=notebook_bytes(
+            "print(d_model)",
+            parameters="d_model = 64  # width of the residual stream\nlabel = '# not a comment'",
+        ),
+    )
+    client.force_login(organizer)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert f'<label for="id_run-{notebook.pk}-d_model">d_model:</label>' in page
+    assert "width of the residual stream (default 64)" in page
+    assert "Default &#x27;# not a comment&#x27;" in page
