@@ -67,22 +67,41 @@ def test_sign_in_is_refused_after_too_many_failures(client, user_factory):
     assert response.status_code == 302
 
 
-def test_check_deploy_is_clean_with_the_production_example_environment():
+def _production_example_environment() -> dict:
     example = {}
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line and not line.startswith("#"):
             name, _, value = line.partition("=")
             example[name] = value
     # Only the example decides: no variable of the test run (TRACKER_ENV, DJANGO_*) leaks in.
-    environment = {
+    inherited = {
         k: v
         for k, v in os.environ.items()
         if k not in example and not k.startswith(("TRACKER_", "DJANGO_"))
     }
-    environment |= example | {"DATA_DIR": str(ROOT / "data" / "deploy-check")}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    return inherited | example | {"DATA_DIR": str(ROOT / "data" / "deploy-check")}
+
+
+def _check_deploy(environment: dict, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", *arguments],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+
+
+def test_check_deploy_is_clean_with_the_production_example_environment():
+    result = _check_deploy(_production_example_environment(), "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_failed_sign_ins_are_counted_per_process():
+    environment = _production_example_environment()
+    del environment["CACHE_URL"]  # the default: a cache in each process's own memory
+    result = _check_deploy(environment)
+    output = result.stdout + result.stderr
+    assert "tracker.W005" in output and "login limit" in output, output
+    assert "CACHE_URL" in output
+    environment["CACHE_URL"] = "redis://redis:6379/1"
+    result = _check_deploy(environment)
+    assert "tracker.W005" not in result.stdout + result.stderr
