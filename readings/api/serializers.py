@@ -17,7 +17,6 @@ from readings.models import (
 from sessions import selectors as session_selectors
 from sessions.models import Session
 from tracker.api.serializers import (
-    MARKDOWN_MAX_LENGTH,
     MAX_INTEGER,
     IdReferenceField,
     SlugReferenceField,
@@ -26,6 +25,7 @@ from tracker.api.serializers import (
     VersionField,
     viewer_of,
 )
+from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.visibility import Visibility
 
 # Readings
@@ -128,7 +128,7 @@ class ReadingUpdateInputSerializer(StrictModelInputSerializer):
         ]
         # Identifiers are normalized and checked for uniqueness by the model's clean().
         validators = []
-        extra_kwargs = {"summary": {"max_length": MARKDOWN_MAX_LENGTH}}
+        extra_kwargs = {"summary": {"max_length": MARKDOWN_MAX_CHARS}}
 
     def validate_authors(self, authors: list[dict]) -> list[tuple[str, str]]:
         return [(author["given_name"], author["family_name"]) for author in authors]
@@ -203,7 +203,7 @@ HIGHLIGHT_VISIBILITIES = [(Visibility.PRIVATE, "Only me"), (Visibility.PUBLIC, "
 
 class HighlightUpdateInputSerializer(StrictInputSerializer):
     phrase = serializers.CharField(max_length=500)
-    comment = serializers.CharField(max_length=MARKDOWN_MAX_LENGTH, allow_blank=True, default="")
+    comment = serializers.CharField(max_length=MARKDOWN_MAX_CHARS, allow_blank=True, default="")
     visibility = serializers.ChoiceField(choices=HIGHLIGHT_VISIBILITIES, default="private")
 
 
@@ -242,7 +242,7 @@ class TermUpdateInputSerializer(StrictInputSerializer):
 
     name = serializers.CharField(max_length=120)
     level = serializers.ChoiceField(choices=GlossaryTerm.Level.choices, default=2)
-    definition = serializers.CharField(max_length=MARKDOWN_MAX_LENGTH)
+    definition = serializers.CharField(max_length=MARKDOWN_MAX_CHARS)
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=120), required=False, max_length=50
     )
@@ -322,7 +322,7 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class NoteUpdateInputSerializer(StrictInputSerializer):
-    body = serializers.CharField(max_length=MARKDOWN_MAX_LENGTH)
+    body = serializers.CharField(max_length=MARKDOWN_MAX_CHARS)
     visibility = serializers.ChoiceField(
         choices=Visibility.choices,
         default=Visibility.PRIVATE,

@@ -17,7 +17,6 @@ from sessions.models import (
     Speaker,
 )
 from tracker.api.serializers import (
-    MARKDOWN_MAX_LENGTH,
     MAX_INTEGER,
     AwareDateTimeField,
     IdReferenceField,
@@ -30,6 +29,7 @@ from tracker.api.serializers import (
     utc_iso,
     viewer_of,
 )
+from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.models import Profile
 from tracker.timezones import to_zone
 from tracker.visibility import Visibility
@@ -94,7 +94,7 @@ class CourseUpdateInputSerializer(StrictModelInputSerializer):
             "online_passcode",
             "visibility",
         ]
-        extra_kwargs = {"description": {"max_length": MARKDOWN_MAX_LENGTH}}
+        extra_kwargs = {"description": {"max_length": MARKDOWN_MAX_CHARS}}
 
 
 class CourseCreateInputSerializer(CourseUpdateInputSerializer):
@@ -301,7 +301,7 @@ class SessionUpdateInputSerializer(StrictModelInputSerializer):
         validators = []
         extra_kwargs = {
             "number": {"required": False, "max_value": MAX_INTEGER},
-            "abstract": {"max_length": MARKDOWN_MAX_LENGTH},
+            "abstract": {"max_length": MARKDOWN_MAX_CHARS},
         }
 
     def validate_readings(self, readings: list[dict]) -> list[dict]:
@@ -357,7 +357,7 @@ class ReflectionSerializer(serializers.ModelSerializer):
 
 
 class ReflectionUpdateInputSerializer(StrictInputSerializer):
-    body = serializers.CharField(max_length=MARKDOWN_MAX_LENGTH)
+    body = serializers.CharField(max_length=MARKDOWN_MAX_CHARS)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
     covers_until = IdReferenceField(
         queryset=Session.objects.none(),

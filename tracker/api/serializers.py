@@ -17,11 +17,7 @@ from rest_framework import serializers
 
 from tracker import bounds
 from tracker.bounds import MAX_INTEGER
-from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.timezones import to_zone
-
-# The one markdown limit (tracker/markdown.py), under the name the serializers import.
-MARKDOWN_MAX_LENGTH = MARKDOWN_MAX_CHARS
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 _USERNAME = re.compile(r"^[\w.@+-]+\Z")
