@@ -44,7 +44,6 @@ class ReadingViewSet(ResourceViewSet):
     search_fields = ["title", "source", "authors__family_name"]
     ordering_fields = ["created_at", "year", "title"]
     ordering = ["-created_at", "id"]
-    schema_destroy_refused = True
 
     def get_queryset(self):
         return selectors.readings_with_viewer_status(self.request.user)

@@ -78,7 +78,6 @@ class CourseMemberViewSet(ResourceViewSet):
     filterset_class = filters.MemberFilter
     ordering_fields = ["joined_at", "role"]
     schema_reads_forbidden = True
-    schema_destroy_refused = True
 
     @cached_property
     def course(self):
