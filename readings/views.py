@@ -193,14 +193,11 @@ def note_edit(request, note_id):
             services.note_save(author=request.user, note=note, **form.cleaned_data)
         except EditConflict as error:
             current = error.current
-            show_edit_conflict(form, version=current.version)
-            conflict = {
-                "conflict_saved_at": current.updated_at,
-                "conflict_fields": [
-                    ("Visibility", current.get_visibility_display()),
-                    ("Note", current.body),
-                ],
-            }
+            conflict = show_edit_conflict(
+                form,
+                current,
+                [("Visibility", current.get_visibility_display()), ("Note", current.body)],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -318,18 +315,15 @@ def _term_conflict(form: TermForm, current: GlossaryTerm) -> dict:
     hidden fields move to what is saved now, so saving again keeps this editor's text."""
     revision = current.revisions.order_by("-number").first()
     number = revision.number if revision else ""
-    show_edit_conflict(
-        form, saved=f"revision {number}", version=current.version, base_revision=number
+    shown = [
+        ("Name", current.name),
+        ("Level", current.get_level_display()),
+        ("Definition", current.definition),
+        ("Aliases", "\n".join(current.aliases)),
+    ]
+    return show_edit_conflict(
+        form, current, shown, saved=f"revision {number}", base_revision=number
     )
-    return {
-        "conflict_saved_at": current.updated_at,
-        "conflict_fields": [
-            ("Name", current.name),
-            ("Level", current.get_level_display()),
-            ("Definition", current.definition),
-            ("Aliases", "\n".join(current.aliases)),
-        ],
-    }
 
 
 @require_POST

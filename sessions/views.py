@@ -204,14 +204,11 @@ def reflection_edit(request, slug, number):
 
 def _reflection_conflict(form: ReflectionForm, current) -> dict:
     """Both versions on the page: the saved one above, the typed one kept in the form."""
-    show_edit_conflict(form, version=current.version)
-    return {
-        "conflict_saved_at": current.updated_at,
-        "conflict_fields": [
-            ("Who may read it", current.get_visibility_display()),
-            ("Text", current.body),
-        ],
-    }
+    return show_edit_conflict(
+        form,
+        current,
+        [("Who may read it", current.get_visibility_display()), ("Text", current.body)],
+    )
 
 
 @require_POST

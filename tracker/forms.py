@@ -34,11 +34,15 @@ def _offered(zone: str, choices) -> bool:
     return any(zone == name for _, zones in choices for name, _ in zones)
 
 
-def show_edit_conflict(form: forms.Form, *, saved: str = "a newer version", **hidden) -> None:
+def show_edit_conflict(
+    form: forms.Form, current, shown: list[tuple[str, str]], *, saved="a newer version", **hidden
+) -> dict:
     """After an EditConflict: keeps what the person typed, moves the hidden version fields to
-    the version saved now (so saving again keeps their text on purpose) and says why."""
+    the version saved now (so saving again keeps their text on purpose) and says why. Returns
+    the page's context for templates/_edit_conflict.html: `shown` is (label, text) of the
+    version saved now."""
     form.data = form.data.copy()
-    for name, value in hidden.items():
+    for name, value in {"version": current.version, **hidden}.items():
         form.data[form.add_prefix(name)] = value
     form.add_error(
         None,
@@ -46,3 +50,4 @@ def show_edit_conflict(form: forms.Form, *, saved: str = "a newer version", **hi
         "version is shown above and yours is still in the form: merge what you want to keep, "
         "then save again.",
     )
+    return {"conflict_saved_at": current.updated_at, "conflict_fields": shown}
