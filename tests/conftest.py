@@ -18,6 +18,10 @@ from tests.sessions.factories import (
     UserFactory,
 )
 
+# The real Celery worker's fixtures, for tests/worker/ and the browser journey that runs a demo
+# notebook: one plugin, so a test session has one worker and one broker connection pool.
+pytest_plugins = ["tests.worker_process"]
+
 # Playwright's sync API runs an event loop in the test thread; Django's guard against database
 # calls from async code would otherwise stop the tests' own setup.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

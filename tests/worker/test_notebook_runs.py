@@ -16,7 +16,7 @@ from sessions.models import Run
 from sessions.runs import worker as run_worker
 from tests.sessions.factories import SessionFactory
 from tests.sessions.factories_notebooks import SHOW_PIXEL, NotebookFactory, notebook_bytes
-from tests.worker.conftest import LOST_AFTER_SECONDS, REDIS_URL, wait_for, wait_until_finished
+from tests.worker_process import LOST_AFTER_SECONDS, REDIS_URL, wait_for, wait_until_finished
 
 pytestmark = pytest.mark.worker
 

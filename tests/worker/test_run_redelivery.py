@@ -17,7 +17,7 @@ from sessions.runs import services
 from sessions.tasks import execute_run
 from tests.sessions.factories import SessionFactory
 from tests.sessions.factories_notebooks import NotebookFactory, RunFactory, notebook_bytes
-from tests.worker.conftest import NOTEBOOK_WORKER_ARGUMENTS, wait_for, wait_until_finished
+from tests.worker_process import NOTEBOOK_WORKER_ARGUMENTS, wait_for, wait_until_finished
 
 pytestmark = pytest.mark.worker
 

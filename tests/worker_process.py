@@ -1,4 +1,5 @@
-"""A real `celery -A tracker worker` process on a real Redis, sharing the test database.
+"""Fixtures for a real `celery -A tracker worker` process on a real Redis, sharing the test
+database (loaded by tests/conftest.py as a plugin).
 
 The worker is a subprocess, so it sees only committed rows: the tests use `transactional_db`,
 and the worker is told the test database's name through DATABASE_URL (a file for SQLite, see
@@ -26,7 +27,7 @@ from sessions.models import Run
 from tracker.celery import app as celery_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[1]
 # Short enough that a lost worker is noticed within a test, long enough to never misfire.
 HEARTBEAT_SECONDS = 0.5
 LOST_AFTER_SECONDS = 3.0
