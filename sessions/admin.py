@@ -4,6 +4,7 @@ from sessions.models import (
     AgendaItem,
     Attendance,
     Course,
+    CourseInvitation,
     Membership,
     Reflection,
     Session,
@@ -38,6 +39,24 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "course"]
     search_fields = ["user__username", "course__title"]
     list_select_related = ["user", "course"]
+
+
+@admin.register(CourseInvitation)
+class CourseInvitationAdmin(admin.ModelAdmin):
+    """Read-mostly: organizers invite from the members page (services keep the rules); here an
+    administrator looks invitations up and may withdraw one by setting `revoked at`."""
+
+    list_display = ["email", "course", "role", "created_by", "created_at", "expires_at",
+                    "accepted_by", "revoked_at"]  # fmt: skip
+    list_filter = ["role", "course"]
+    search_fields = ["email", "course__title"]
+    list_select_related = ["course", "created_by", "accepted_by"]
+    fields = ["course", "email", "role", "created_by", "created_at", "expires_at", "accepted_by",
+              "accepted_at", "revoked_at"]  # fmt: skip
+    readonly_fields = [f for f in fields if f != "revoked_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # an invitation needs a token and an email: the members page makes them
 
 
 class SpeakerInline(admin.TabularInline):

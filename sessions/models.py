@@ -1,11 +1,11 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Max, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,6 +107,9 @@ class Session(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     # The UID of the calendar event this session was imported from, so a re-import updates it.
     ical_uid = models.CharField(max_length=255, blank=True)
+    # Which occurrence of a recurring event it is: the RECURRENCE-ID in UTC ("20240105T100000Z",
+    # or "20240105" for an all-day one); empty for a single event. With the UID, the import's key.
+    ical_recurrence_id = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,9 +118,9 @@ class Session(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["course", "number"], name="session_number_unique"),
             models.UniqueConstraint(
-                fields=["course", "ical_uid"],
+                fields=["course", "ical_uid", "ical_recurrence_id"],
                 condition=~Q(ical_uid=""),
-                name="session_ical_uid_unique",
+                name="session_ical_occurrence_unique",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="session_number_positive"),
             models.CheckConstraint(
@@ -352,6 +355,75 @@ class Reflection(models.Model):
             .annotate(last_number=Coalesce("covers_until__number", "session__number"))
             .filter(session__number__lte=last.number, last_number__gte=first.number)
         )
+
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+class CourseInvitation(models.Model):
+    """An invitation to join a course. Its token is the credential: whoever holds the link and
+    signs in may accept it once, before it expires, unless an organizer revoked it."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["organizer", "member"]), name="invitation_role_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="invitation_expires_later"
+            ),
+            # Whoever accepted it (kept unless their account goes) is recorded with the moment.
+            models.CheckConstraint(
+                condition=Q(accepted_by__isnull=True) | Q(accepted_at__isnull=False),
+                name="invitation_accepted_at_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked",
+            ),
+            # One open invitation per address and course; a new one replaces an expired one.
+            models.UniqueConstraint(
+                Lower("email"),
+                "course",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.course} ({self.role})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("invitation", kwargs={"token": self.token})
+
+    @property
+    def state(self) -> str:
+        """'accepted', 'revoked', 'expired' or 'open'."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
 
 
 # Notebook runs live in their own module; imported here so Django and callers find them.

@@ -19,7 +19,15 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from sessions.models import Attendance, Course, Membership, Reflection, Session, SessionReading
+from sessions.models import (
+    Attendance,
+    Course,
+    CourseInvitation,
+    Membership,
+    Reflection,
+    Session,
+    SessionReading,
+)
 from tracker.visibility import Visibility
 
 
@@ -277,3 +285,53 @@ def sessions_with_details(user) -> QuerySet[Session]:
 
 def reflections_with_details(user) -> QuerySet[Reflection]:
     return reflections_visible_to(user).select_related("author", "session__course", "covers_until")
+
+
+# Course management (organizers)
+
+
+def course_slug_is_taken(slug: str) -> bool:
+    return Course.objects.filter(slug=slug).exists()
+
+
+def course_membership(*, course: Course, membership_id: int) -> Membership:
+    """One of the course's memberships, or Http404 (an id from another course included)."""
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, course=course
+    )
+
+
+def users_matching(identifier: str) -> QuerySet[User]:
+    """The accounts a typed username or email address may mean: the exact username when there
+    is one, otherwise every account with that address (more than one asks for the username)."""
+    identifier = identifier.strip()
+    if not identifier:
+        return User.objects.none()
+    active = User.objects.filter(is_active=True)
+    by_username = active.filter(username=identifier)
+    if by_username.exists():
+        return by_username
+    return active.filter(email__iexact=identifier)
+
+
+def invitations_pending(course: Course) -> QuerySet[CourseInvitation]:
+    """Invitations neither accepted nor revoked, newest first; expired ones included, since an
+    organizer may want to see who never answered."""
+    return (
+        CourseInvitation.objects.filter(
+            course=course, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("created_by__profile")
+        .order_by("-created_at", "-id")
+    )
+
+
+def course_invitation(*, course: Course, invitation_id: int) -> CourseInvitation:
+    return get_object_or_404(CourseInvitation, pk=invitation_id, course=course)
+
+
+def invitation_by_token(token: str) -> CourseInvitation:
+    """The invitation the link carries, whatever its state, or Http404."""
+    return get_object_or_404(
+        CourseInvitation.objects.select_related("course", "created_by__profile"), token=token
+    )

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from sessions import views, views_calendars, views_exports
+from sessions import views, views_calendars, views_courses, views_exports
 
 urlpatterns = [
     path("courses/", views.course_list, name="course_list"),
+    # Before the course's own address, which "new" would otherwise match.
+    path("courses/new/", views_courses.course_create, name="course_create"),
     path("courses/<slug:slug>/", views.course_detail, name="course_detail"),
     path("courses/<slug:slug>/sessions/new/", views.session_create, name="session_create"),
+    path("courses/<slug:slug>/sessions/bulk/", views.session_series, name="session_series"),
     path("courses/<slug:slug>/sessions/<int:number>/", views.session_detail, name="session_detail"),
     path(
         "courses/<slug:slug>/sessions/<int:number>/edit/",
@@ -51,4 +54,30 @@ urlpatterns = [
     path("courses/<slug:slug>/notebook.md", views_exports.notebook_markdown, name="notebook_md"),
     path("courses/<slug:slug>/notebook.zip", views_exports.notebook_zip, name="notebook_zip"),
     path("courses/<slug:slug>/notebook/", views_exports.public_notebook, name="public_notebook"),
+    # Running a course: the course itself, members and invitations (sessions/views_courses.py)
+    path("courses/<slug:slug>/edit/", views_courses.course_edit, name="course_edit"),
+    path("courses/<slug:slug>/delete/", views_courses.course_delete, name="course_delete"),
+    path("courses/<slug:slug>/members/", views_courses.course_members, name="course_members"),
+    path("courses/<slug:slug>/members/add/", views_courses.member_add, name="member_add"),
+    path(
+        "courses/<slug:slug>/members/<int:membership_id>/role/",
+        views_courses.member_role,
+        name="member_role",
+    ),
+    path(
+        "courses/<slug:slug>/members/<int:membership_id>/remove/",
+        views_courses.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "courses/<slug:slug>/invitations/",
+        views_courses.invitation_create,
+        name="invitation_create",
+    ),
+    path(
+        "courses/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        views_courses.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views_courses.invitation, name="invitation"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_POST
 from readings import selectors as reading_selectors
 from readings import services as reading_services
 from readings.models import ReadingStatus
-from sessions import selectors, services
-from sessions.forms import NoteForm, ReflectionForm, SessionForm
+from sessions import selectors, series, services
+from sessions.forms import NoteForm, ReflectionForm, SessionForm, SessionSeriesForm
 from sessions.models import Session
 from sessions.views_notebooks import notebook_section_context
 from tracker.concurrency import EditConflict
@@ -50,17 +51,18 @@ def course_detail(request, slug):
     )
 
 
-def _organized_course(request, slug):
-    """The course when the user organizes it; 404 when they may not see it, 403 otherwise."""
+def organized_course(request, slug):
+    """The course when the user organizes it; 404 when they may not see it, 403 otherwise.
+    Every organizer-only page (sessions, members, calendar import) asks through this."""
     course = selectors.course_visible_to(request.user, slug=slug)
     if not selectors.is_course_organizer(user=request.user, course=course):
-        raise PermissionDenied("Only the course's organizers change its sessions.")
+        raise PermissionDenied("Only the course's organizers manage it.")
     return course
 
 
 @signed_in_required
 def session_create(request, slug):
-    course = _organized_course(request, slug)
+    course = organized_course(request, slug)
     # Times are entered, and shown back, as wall time where the course meets.
     with timezone.override(course.time_zone):
         form = SessionForm(request.POST or None)
@@ -79,7 +81,7 @@ def session_create(request, slug):
 
 @signed_in_required
 def session_edit(request, slug, number):
-    course = _organized_course(request, slug)
+    course = organized_course(request, slug)
     session = selectors.session_visible_to(request.user, slug=slug, number=number)
     with timezone.override(course.time_zone):
         form = SessionForm(request.POST or None, initial=SessionForm.initial_for(session))
@@ -99,6 +101,40 @@ def session_edit(request, slug, number):
             "sessions/session_form.html",
             {"form": form, "course": course, "session": session, "new": False},
         )
+
+
+@signed_in_required
+def session_series(request, slug):
+    """POST with `preview`: the sessions the form describes, nothing saved. POST with `confirm`:
+    plan them again from the same fields (carried hidden) and create them, all or none, but
+    only when the plan is still the one previewed."""
+    course = organized_course(request, slug)
+    form = SessionSeriesForm(request.POST or None, initial={"location": course.default_location})
+    context = {"form": form, "course": course}
+    if request.method == "POST" and form.is_valid():
+        plan = series.plan_series(course=course, **form.plan_arguments())
+        context["plan"] = plan
+        if request.POST.get("confirm"):
+            if request.POST.get("fingerprint") != plan.fingerprint:
+                form.add_error(
+                    None,
+                    "The course's sessions changed since the preview, so nothing was created. "
+                    "Check the new preview below and create them again.",
+                )
+            elif plan.problems:
+                form.add_error(None, "Some of these sessions cannot be created; see below.")
+            else:
+                try:
+                    created = services.sessions_create_series(
+                        course=course, sessions=[planned.fields() for planned in plan.sessions]
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    count = len(created)
+                    messages.success(request, f"{count} session{pluralize(count)} added.")
+                    return redirect(course)
+    return render(request, "sessions/session_series.html", context)
 
 
 def session_detail(request, slug, number):

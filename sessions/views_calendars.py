@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sessions import calendars, feeds, selectors
-from sessions.views import _organized_course
+from sessions.views import organized_course
 from tracker import services as profile_services
 from tracker.security_headers import private_answer
 from tracker.view_helpers import signed_in_required
@@ -82,16 +82,19 @@ class CalendarImportForm(forms.Form):
 @signed_in_required
 def calendar_import(request, slug):
     """POST without `confirm`: parse and show what would change (nothing saved). POST with
-    `confirm`: parse the same text again (carried in a hidden field) and save it, all or none."""
-    course = _organized_course(request, slug)
+    `confirm`: parse the same text again (carried in a hidden field) and save it, all or none,
+    unless the plan is no longer the one previewed (its fingerprint): then preview it again."""
+    course = organized_course(request, slug)
     form = CalendarImportForm(request.POST or None, request.FILES or None)
     context = {"course": course, "form": form}
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         try:
-            events = calendars.parse_calendar(text, zone_name=course.time_zone)
-            plan = calendars.plan_import(course=course, events=events)
-            if request.POST.get("confirm"):
+            plan = calendars.plan_calendar(course=course, text=text)
+            previewed = request.POST.get("fingerprint")
+            if request.POST.get("confirm") and previewed and previewed != plan.fingerprint:
+                context["changed"] = True
+            elif request.POST.get("confirm"):
                 calendars.apply_import(plan)
                 messages.success(
                     request,

@@ -41,6 +41,12 @@ ALLOWED_HOSTS = env.list(
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required outside development (TRACKER_ENV).")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The domain part of the UIDs in exported calendars (session-<id>@<domain>), so two sites' events
+# never collide in a calendar client. Keep it once people subscribe: a new one re-adds every event.
+CALENDAR_UID_DOMAIN = env.str(
+    "CALENDAR_UID_DOMAIN",
+    default=next((h.strip(".") for h in ALLOWED_HOSTS if h.strip(".*")), "tracker.invalid"),
+)
 
 # HTTPS hardening, on by default in production. Behind a TLS-terminating proxy, set
 # SECURE_PROXY_SSL_HEADER so Django knows the original request was HTTPS.
@@ -325,6 +331,14 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 LOGIN_ATTEMPTS_LIMIT = env.int("LOGIN_ATTEMPTS_LIMIT", default=5)
 LOGIN_ADDRESS_ATTEMPTS_LIMIT = env.int("LOGIN_ADDRESS_ATTEMPTS_LIMIT", default=50)
 LOGIN_ATTEMPTS_WINDOW = env.int("LOGIN_ATTEMPTS_WINDOW", default=900)
+
+# Outgoing email (course invitations): printed on the console in development; in production an
+# SMTP server, e.g. smtp+tls://user:password@smtp.example.org:587 (django-environ's URL forms).
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEVELOPMENT else "smtp://localhost:25"
+)
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tracker <tracker@localhost>")
 
 # Logs go to stdout; as JSON lines in production (LOG_FORMAT=json), readable text in development.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEVELOPMENT else "json")

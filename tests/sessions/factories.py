@@ -2,8 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 
-from sessions.models import Course, Membership, Reflection, Session
+from sessions.models import Course, CourseInvitation, Membership, Reflection, Session
 from tracker.markdown import render_markdown
 
 
@@ -58,3 +59,20 @@ class ReflectionFactory(factory.django.DjangoModelFactory):
     body = factory.Sequence(lambda n: f"Reflection text {n}")
     body_html = factory.LazyAttribute(lambda r: render_markdown(r.body))
     visibility = "private"
+
+
+class CourseInvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation, sent by one of the course's organizers."""
+
+    class Meta:
+        model = CourseInvitation
+
+    course = factory.SubFactory(CourseFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = "member"
+    token = factory.Sequence(lambda n: f"invitation-token-{n}")
+    created_by = factory.LazyAttribute(
+        lambda i: MembershipFactory(course=i.course, role="organizer").user
+    )
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda i: i.created_at + timedelta(days=14))
