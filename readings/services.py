@@ -24,7 +24,7 @@ from readings.models import (
     fold_name,
 )
 from tracker.concurrency import EditConflict, apply_changes, check_version, locked, save_changed
-from tracker.markdown import render_markdown, term_link_marker
+from tracker.markdown import reading_link_marker, render_markdown, term_link_marker
 from tracker.markdown_refresh import refresh_rendered_markdown
 from tracker.validation import only_fields, save_validated
 
@@ -78,7 +78,8 @@ def reading_create(
     save_validated(reading)
     reading_set_authors(reading=reading, authors=authors)
     reading_set_tags(reading=reading, tags=tags)
-    refresh_rendered_markdown(mentions=[_reading_wiki_link(reading)])
+    # [[reading:slug]] and [[Its title]] written before it existed link now.
+    refresh_rendered_markdown(mentions=[_reading_wiki_link(reading), reading.title])
     return reading
 
 
@@ -102,8 +103,11 @@ def reading_update(
     if tags is not None:
         reading_set_tags(reading=reading, tags=tags)
     if reading.title != old_title:
-        # wiki-links to a reading show its title
-        refresh_rendered_markdown(mentions=[_reading_wiki_link(reading)])
+        # wiki-links to a reading show its title; [[Old title]] no longer names it.
+        refresh_rendered_markdown(
+            mentions=[_reading_wiki_link(reading), reading.title],
+            html_markers=[reading_link_marker(reading.slug)],
+        )
     return reading
 
 
@@ -200,7 +204,7 @@ def note_save(
         return note_update(note=note, version=version, body=body, visibility=visibility)
     note = Note(author=author, session=session, reading=reading, term=term)
     note.body = body
-    note.body_html = render_markdown(body)
+    note.body_html = render_markdown(body, course_slug=_course_slug_of(note))
     note.visibility = visibility
     return save_validated(note)
 
@@ -213,9 +217,14 @@ def note_update(*, note: Note, version: int | None = None, **fields: Any) -> Not
     check_version(note, version)
     changed = apply_changes(note, only_fields(fields, {"body", "visibility"}))
     if "body" in fields:
-        note.body_html = render_markdown(note.body)
+        note.body_html = render_markdown(note.body, course_slug=_course_slug_of(note))
         changed.append("body_html")
     return save_changed(note, changed, bump_version=True)
+
+
+def _course_slug_of(note: Note) -> str:
+    """A session's note may link [[Session 3]] of the session's course."""
+    return note.session.course.slug if note.session_id else ""
 
 
 # Glossary
@@ -391,7 +400,9 @@ def reading_delete(*, reading: Reading) -> None:
         raise ValidationError(
             "A session still lists this reading; detach it from the session first."
         )
+    slug = reading.slug
     reading.delete()
+    refresh_rendered_markdown(html_markers=[reading_link_marker(slug)])
 
 
 def reading_status_clear(*, user: User, reading: Reading) -> None:
@@ -408,4 +419,7 @@ def note_delete(*, note: Note) -> None:
 
 @transaction.atomic
 def term_delete(*, term: GlossaryTerm) -> None:
+    slug = term.slug
     term.delete()
+    # Links to it become "missing" links that offer to add it again.
+    refresh_rendered_markdown(html_markers=[term_link_marker(slug)])

@@ -269,7 +269,9 @@ def _diff_context(request, revisions: list) -> dict:
 
 @signed_in_required
 def term_create(request):
-    form = TermForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    # A missing wiki-link ([[Name]]) opens this form with ?name=, its name filled in.
+    name = " ".join(request.GET.get("name", "").split())[: TermForm.base_fields["name"].max_length]
+    form = TermForm(request.POST or None, initial={"name": name})
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fields.pop("base_revision")

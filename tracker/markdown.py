@@ -1,7 +1,11 @@
 """The one markdown pipeline: every piece of user markdown is rendered here, once, when saved.
 
 Markdown (tables, fenced code, footnotes) → nh3 with an explicit allow-list → glossary
-auto-links and `[[Term]]` / `[[reading:slug]]` wiki-links → stored HTML.
+auto-links and wiki-links → stored HTML. A wiki-link `[[target]]` or `[[target|shown text]]`
+names, in this order (the first that matches wins, so a term beats a reading of the same title):
+`reading:slug`; a glossary term or alias (any case); `Session 3`, a session of the course the
+text belongs to, or `course-slug/3`, a session of any course; a reading's exact title (any case).
+Anything else is a missing term, linked to the new-term form with its name filled in.
 
 The links are added after sanitizing, to HTML that nh3 has already normalized; everything this
 module writes itself is escaped here, so the result stays safe to mark safe in a template.
@@ -30,7 +34,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -71,6 +77,11 @@ _NO_AUTO_LINKS_INSIDE = _NO_LINKS_INSIDE | {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
 _READING_PREFIX = "reading:"
+_SESSION_OF_THIS_COURSE = re.compile(r"session\s*#?\s*(\d{1,9})", re.IGNORECASE)
+_SESSION_OF_ANY_COURSE = re.compile(r"([-\w]+)/(\d{1,9})")
+# Targets of each kind looked up for one document; past this it is not prose, and the rest show
+# as missing, so that one render stays one query of bounded size.
+MAX_LOOKUPS = 1000
 
 
 def term_url(slug: str) -> str:
@@ -81,25 +92,53 @@ def reading_url(slug: str) -> str:
     return reverse("reading_detail", kwargs={"slug": slug})
 
 
+def session_url(course_slug: str, number: int) -> str:
+    return reverse("session_detail", kwargs={"slug": course_slug, "number": number})
+
+
 def term_link_marker(slug: str) -> str:
     """The text every link to a term carries in stored HTML; backlinks search for it."""
     return f'href="{term_url(slug)}"'
+
+
+def reading_link_marker(slug: str) -> str:
+    return f'href="{reading_url(slug)}"'
+
+
+def course_links_marker(course_slug: str) -> str:
+    """What every link to the course or one of its sessions starts with in stored HTML."""
+    return f'href="{reverse("course_detail", kwargs={"slug": course_slug})}'
 
 
 def _fold(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def _session_key(target: str, course_slug: str) -> tuple[str, int] | None:
+    """(course slug, number) for a target written as a session, else None. `Session 3` in a
+    text that belongs to no course gives an empty slug: a session, but never one found."""
+    if match := _SESSION_OF_THIS_COURSE.fullmatch(target):
+        return course_slug, int(match[1])
+    if match := _SESSION_OF_ANY_COURSE.fullmatch(target):
+        return match[1], int(match[2])
+    return None
+
+
 @dataclass
 class Glossary:
-    """What the linking steps need to know: every term name (and alias) and reading title.
+    """What the linking steps need to know: every term name (and alias), and the readings and
+    sessions that the documents being rendered link to.
 
     Built once and passed in when many documents are rendered together (a refresh after a term
-    changes), so that rendering a row costs no query.
+    changes), so that rendering a row costs no query; `load` adds each batch's targets.
     """
 
     slug_by_name: dict[str, str] = field(default_factory=dict)  # folded name → term slug
     reading_titles: dict[str, str] = field(default_factory=dict)  # slug → title
+    reading_by_title: dict[str, str] = field(default_factory=dict)  # folded title → slug
+    # (course slug, number) → whether the course is public, for the sessions that exist
+    session_courses: dict[tuple[str, int], bool] = field(default_factory=dict)
+    _asked: set[tuple] = field(default_factory=set, init=False, repr=False)
     _pattern: re.Pattern | None = field(default=None, init=False, repr=False)
 
     @property
@@ -111,25 +150,84 @@ class Glossary:
             self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
         return self._pattern
 
+    def load(self, sources: Iterable[tuple[str, str]], *, with_terms: bool = False) -> None:
+        """Adds the readings and sessions that `sources` (pairs of markdown and the slug of the
+        course it belongs to, or "") link to, and with `with_terms` every term name: one query
+        (a UNION), none when there is nothing new to look up."""
+        from django.db.models import CharField, Q, Value
+        from django.db.models.functions import Cast, Lower
 
-def glossary_from_database(reading_slugs: set[str] = frozenset()) -> Glossary:
-    """Term names from the database (one query), and the titles of the readings asked for."""
-    from readings.models import Reading, TermName  # the pipeline sits below the apps
+        from readings.models import Reading, TermName  # the pipeline sits below the apps
+        from sessions.models import Course, Session
 
-    glossary = Glossary(slug_by_name=dict(TermName.objects.values_list("folded", "term__slug")))
-    if reading_slugs:
-        glossary.reading_titles = dict(
-            Reading.objects.filter(slug__in=reading_slugs).values_list("slug", "title")
-        )
+        slugs, titles, sessions = self._wanted(sources, with_terms=with_terms)
+        # Each part gives (kind, slug, text, course visibility), all text, for one UNION.
+        parts = []
+        if with_terms:
+            parts.append(
+                TermName.objects.values_list(Value("term"), "term__slug", "folded", Value(""))
+            )
+        if slugs or titles:
+            # Lower() is only ASCII-aware on SQLite; the exact titles catch the rest there.
+            readings = Reading.objects.alias(lowered=Lower("title")).filter(
+                Q(slug__in=slugs) | Q(lowered__in={t.lower() for t in titles}) | Q(title__in=titles)
+            )
+            parts.append(readings.values_list(Value("reading"), "slug", "title", Value("")))
+        if sessions:
+            found = Session.objects.filter(
+                course__slug__in={course for course, _ in sessions},
+                number__in={number for _, number in sessions},
+            )
+            number = Cast("number", output_field=CharField())
+            parts.append(
+                found.values_list(Value("session"), "course__slug", number, "course__visibility")
+            )
+        if not parts:
+            return
+        parts = [part.order_by() for part in parts]
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        wanted_titles = {_fold(t) for t in titles}
+        public = Course.CourseVisibility.PUBLIC
+        for kind, slug, text, visibility in rows:
+            if kind == "term":
+                self.slug_by_name[text] = slug
+            elif kind == "reading":
+                self.reading_titles[slug] = text
+                folded = _fold(text)
+                if folded in wanted_titles and slug < self.reading_by_title.get(folded, "\uffff"):
+                    self.reading_by_title[folded] = slug  # the same title twice: the first slug
+            else:
+                self.session_courses[(slug, int(text))] = visibility == public
+        if with_terms:
+            self._pattern = None
+
+    def _wanted(self, sources, *, with_terms: bool) -> tuple[set, set, set]:
+        slugs: set[str] = set()
+        titles: set[str] = set()
+        sessions: set[tuple[str, int]] = set()
+        for source, course_slug in sources:
+            for target, _label in _WIKI_LINK.findall(source):
+                target = " ".join(target.split())
+                if target.startswith(_READING_PREFIX):
+                    slugs.add(target[len(_READING_PREFIX) :].strip())
+                elif (key := _session_key(target, course_slug)) is not None:
+                    if key[0]:
+                        sessions.add(key)
+                elif with_terms or _fold(target) not in self.slug_by_name:
+                    titles.add(target)  # terms win: a term's name needs no reading
+        wanted = []
+        for kind, targets in (("reading", slugs), ("title", titles), ("session", sessions)):
+            new = sorted(t for t in targets if (kind, t) not in self._asked)[:MAX_LOOKUPS]
+            self._asked.update((kind, t) for t in new)
+            wanted.append(set(new))
+        return tuple(wanted)
+
+
+def glossary_from_database(sources: Iterable[tuple[str, str]] = ()) -> Glossary:
+    """Every term name, and the readings and sessions that `sources` link to: one query."""
+    glossary = Glossary()
+    glossary.load(sources, with_terms=True)
     return glossary
-
-
-def wanted_reading_slugs(source: str) -> set[str]:
-    return {
-        target[len(_READING_PREFIX) :].strip()
-        for target, _label in _WIKI_LINK.findall(source)
-        if target.strip().startswith(_READING_PREFIX)
-    }
 
 
 def check_markdown_length(instance, *field_names: str) -> None:
@@ -144,12 +242,17 @@ def check_markdown_length(instance, *field_names: str) -> None:
 
 
 def render_markdown(
-    source: str, *, glossary: Glossary | None = None, skip_term_slug: str = ""
+    source: str,
+    *,
+    glossary: Glossary | None = None,
+    skip_term_slug: str = "",
+    course_slug: str = "",
 ) -> str:
     """Sanitized HTML for a user's markdown; safe to mark safe in a template.
 
     `glossary` defaults to the current one from the database; `skip_term_slug` keeps a term's
-    own definition from linking to itself.
+    own definition from linking to itself; `course_slug` names the course the text belongs to
+    (a reflection's, a session note's, an abstract's), where `[[Session 3]]` looks.
     """
     if not source:
         return ""
@@ -160,8 +263,8 @@ def render_markdown(
         seconds=MARKDOWN_RENDER_SECONDS,
     )
     if glossary is None:
-        glossary = glossary_from_database(wanted_reading_slugs(source))
-    linker = _Linker(glossary, skip_term_slug)
+        glossary = glossary_from_database([(source, course_slug)])
+    linker = _Linker(glossary, skip_term_slug, course_slug)
     if html_text is None:  # past the time limit: the text as typed, links and all
         return markdown_limits.plain_html(source, link=linker.text)
     return linker.link(markdown_limits.restore(sanitize(html_text)))
@@ -182,8 +285,9 @@ def sanitize(html_text: str) -> str:
 class _Linker:
     """Walks sanitized HTML and adds links to the text between tags, minding where it is."""
 
-    def __init__(self, glossary: Glossary, skip_term_slug: str) -> None:
+    def __init__(self, glossary: Glossary, skip_term_slug: str, course_slug: str = "") -> None:
         self.glossary = glossary
+        self.course_slug = course_slug
         self.linked_slugs: set[str] = {skip_term_slug} if skip_term_slug else set()
         # Open elements inside which no link goes, and no auto-link: counted, not searched for,
         # so a page of thousands of tags costs little.
@@ -230,16 +334,35 @@ class _Linker:
             if title is None:
                 return _missing(label or slug, "No reading with this slug yet")
             return _anchor(self._url(reading_url, slug), label or title, "reading-link")
-        slug = self.glossary.slug_by_name.get(_fold(target))
-        if slug is None:
-            return _missing(label or target, "No glossary term of this name yet")
-        self.linked_slugs.add(slug)
-        return _anchor(self._url(term_url, slug), label or target, "term-link")
+        folded = _fold(target)
+        slug = self.glossary.slug_by_name.get(folded)
+        if slug is not None:
+            self.linked_slugs.add(slug)
+            return _anchor(self._url(term_url, slug), label or target, "term-link")
+        if (session := _session_key(target, self.course_slug)) is not None:
+            return self._session_link(session, label or target)
+        slug = self.glossary.reading_by_title.get(folded)
+        if slug is not None:
+            return _anchor(self._url(reading_url, slug), label or target, "reading-link")
+        # The form's address is looked up once; each name only adds its query string.
+        query = urlencode({"name": " ".join(target.split())})
+        return _missing_term(f"{self._url(reverse, 'term_create')}?{query}", label or target)
 
-    def _url(self, build, slug: str) -> str:
-        key = (build, slug)
+    def _session_link(self, session: tuple[str, int], text: str) -> str:
+        # Stored HTML is shown to everyone who may read the text, whoever reads it, so a link
+        # goes only where all of them may go: a session of the text's own course (whoever
+        # reads a reflection, a session's note or an abstract sees its course) or of a public
+        # one. Any other, existing or not, is the same plain text: it reveals nothing.
+        course_slug, number = session
+        public = self.glossary.session_courses.get(session)
+        if public is None or not (public or course_slug == self.course_slug):
+            return html.escape(text, quote=False)
+        return _anchor(self._url(session_url, course_slug, number), text, "session-link")
+
+    def _url(self, build, *args) -> str:
+        key = (build, *args)
         if key not in self.urls:
-            self.urls[key] = build(slug)
+            self.urls[key] = build(*args)
         return self.urls[key]
 
     def _auto_link(self, text: str) -> str:
@@ -262,6 +385,15 @@ class _Linker:
 
 def _anchor(href: str, text: str, css_class: str) -> str:
     return f'<a href="{html.escape(href)}" class="{css_class}">{html.escape(text, quote=False)}</a>'
+
+
+def _missing_term(href: str, text: str) -> str:
+    """A term nobody has defined yet: the link opens the new-term form with its name filled
+    in (signing in first, for a visitor)."""
+    return (
+        f'<a href="{html.escape(href)}" class="wiki-link missing" rel="nofollow" '
+        f'title="No glossary term of this name yet: add it">{html.escape(text, quote=False)}</a>'
+    )
 
 
 def _missing(text: str, why: str) -> str:
