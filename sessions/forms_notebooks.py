@@ -2,9 +2,12 @@
 of a run, one field per name the notebook's parameters cell declares."""
 
 import json
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django import forms
 from django.conf import settings
+from django.utils.html import escape
 
 from sessions.models import Notebook
 from sessions.models_notebooks import Queue
@@ -53,9 +56,11 @@ def _field_for(entry: dict, initial) -> forms.Field:
     default = f"default {entry.get('source') or 'none'}"
     # Labelled with the name the notebook uses (`d_model`, not "D model"); explained by the
     # comment the author wrote beside it.
+    help_text = f"{entry['help']} ({default})" if entry.get("help") else default.capitalize()
     common = {
         "label": entry["name"],
-        "help_text": f"{entry['help']} ({default})" if entry.get("help") else default.capitalize(),
+        # Django's field template shows help text as HTML: this is the notebook author's text.
+        "help_text": escape(help_text),
     }
     if kind == "int":
         return forms.IntegerField(initial=initial, **common)
@@ -67,6 +72,19 @@ def _field_for(entry: dict, initial) -> forms.Field:
         return forms.CharField(initial=initial, required=False, strip=False, **common)
     shown = "" if kind == "any" and initial is None else json.dumps(initial)
     return _JSONValueField(initial=shown, required=False, **common)
+
+
+@dataclass
+class ParameterGroup:
+    """Parameters under one heading of the parameters cell (`# --- Model ---`); no legend for
+    those above the first heading."""
+
+    legend: str
+    fields: list[forms.BoundField] = field(default_factory=list)
+
+    @property
+    def advanced(self) -> bool:
+        return self.legend.lower().startswith("advanced")
 
 
 class RunParametersForm(forms.Form):
@@ -82,13 +100,37 @@ class RunParametersForm(forms.Form):
             self.fields[entry["name"]] = _field_for(entry, initial)
 
     def _chosen_by_people(self) -> list[dict]:
-        """The parameters cell's names, less those the worker sets (`device`): a field for
-        one would send a value the run then refuses."""
+        """The parameters cell's names, less those the worker sets (`device`, `output_dir`…): a
+        field for one would send a value the run then refuses."""
         return [
             entry
             for entry in self.notebook.parameter_spec
             if entry["name"] not in RESERVED_PARAMETERS
         ]
+
+    @cached_property
+    def groups(self) -> list[ParameterGroup]:
+        """The fields in the notebook's order, grouped by its headings."""
+        groups: list[ParameterGroup] = []
+        for entry in self._chosen_by_people():
+            legend = entry.get("group", "")  # absent in notebooks read before groups were
+            if not groups or groups[-1].legend != legend:
+                groups.append(ParameterGroup(legend))
+            groups[-1].fields.append(self[entry["name"]])
+        return groups
+
+    @property
+    def main_groups(self) -> list[ParameterGroup]:
+        return [group for group in self.groups if not group.advanced]
+
+    @property
+    def advanced_groups(self) -> list[ParameterGroup]:
+        """Groups headed "Advanced…": rarely changed, so shown folded unless one has an error."""
+        return [group for group in self.groups if group.advanced]
+
+    @property
+    def advanced_has_errors(self) -> bool:
+        return any(bound.errors for group in self.advanced_groups for bound in group.fields)
 
     @property
     def parameters(self) -> dict:

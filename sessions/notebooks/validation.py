@@ -7,6 +7,7 @@ so a form, the API and a service all report them the same way.
 import ast
 import io
 import json
+import re
 import tokenize
 from typing import Any
 
@@ -15,9 +16,20 @@ from django.core.exceptions import ValidationError
 
 from tracker import json_limits
 
-# Set by the worker from what it finds (`cuda` or `cpu`); never chosen by a person.
-RESERVED_PARAMETERS = frozenset({"device"})
+# Never chosen by a person, whatever the notebook declares: the worker passes `device` from what
+# it finds, and the others belong to the worker's machine, so a run keeps the notebook's default
+# (a path there could read or overwrite any file the worker can; its threads serve other runs).
+WORKER_PARAMETERS = {
+    "device": "set by the worker (cuda or cpu)",
+    "cpu_threads": "the worker's to choose (its CPU threads serve other runs too)",
+    "weights_path": "the worker's to choose (a file on its machine)",
+    "output_dir": "the worker's to choose (the run's own folder, whose files become its outputs)",
+}
+RESERVED_PARAMETERS = frozenset(WORKER_PARAMETERS)
 PARAMETERS_TAG = "parameters"
+# A comment line of its own such as `# --- Model ---` heads the parameters below it, up to the
+# next one; the run form groups them under that legend ("Advanced" ones folded away).
+_GROUP_HEADING = re.compile(r"#+\s*[-=]{3,}\s*(?P<name>[^-=].*?)\s*[-=]*\s*$")
 
 
 def read_notebook(content: bytes, *, max_bytes: int) -> nbformat.NotebookNode:
@@ -81,6 +93,7 @@ def parameter_spec(notebook: nbformat.NotebookNode) -> list[dict[str, Any]]:
         ) from None
     spec = []
     comments = _comments_by_line(cell.source)
+    headings = _group_headings(cell.source)
     for statement in tree.body:
         target, value = _assignment(statement)
         if target is None:
@@ -93,9 +106,28 @@ def parameter_spec(notebook: nbformat.NotebookNode) -> list[dict[str, Any]]:
                 "default": default,
                 "source": ast.get_source_segment(cell.source, value) if value else "",
                 "help": comments.get(statement.end_lineno, ""),
+                "group": next(
+                    (name for line, name in reversed(headings) if line < statement.lineno), ""
+                ),
             }
         )
     return spec
+
+
+def _group_headings(source: str) -> list[tuple[int, str]]:
+    """(line number, name) of each heading line (`# --- Model ---`), in order; tokenized, so a
+    line inside a string is no heading."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    return [
+        (token.start[0], match["name"])
+        for token in tokens
+        if token.type == tokenize.COMMENT
+        and token.line.strip() == token.string.strip()  # alone on its line
+        and (match := _GROUP_HEADING.fullmatch(token.string.strip()))
+    ]
 
 
 def _comments_by_line(source: str) -> dict[int, str]:
@@ -199,8 +231,8 @@ def check_parameters(parameters: Any, spec: list[dict[str, Any]]) -> dict[str, A
     declared = {entry["name"]: entry for entry in spec}
     errors = []
     for name, value in parameters.items():
-        if name in RESERVED_PARAMETERS:
-            errors.append(f"'{name}' is set by the worker (cuda or cpu); leave it out.")
+        if name in WORKER_PARAMETERS:
+            errors.append(f"'{name}' is {WORKER_PARAMETERS[name]}; leave it out.")
         elif not declared:
             errors.append(
                 f"'{name}' is not a parameter: the notebook has no cell tagged 'parameters'."

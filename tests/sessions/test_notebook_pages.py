@@ -1,8 +1,10 @@
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from sessions.models import Notebook, Run
 from tests.sessions.factories import SessionFactory
@@ -16,6 +18,8 @@ from tests.sessions.factories_notebooks import (
 from tests.sessions.test_runs import _stored_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_media")]
+
+DEMO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "sessions" / "demos" / "notebooks"
 
 
 def _section_url(session) -> str:
@@ -262,3 +266,118 @@ def test_run_form_fields_are_named_as_in_the_notebook_and_explained_by_its_comme
     assert f'<label for="id_run-{notebook.pk}-d_model">d_model:</label>' in page
     assert "width of the residual stream (default 64)" in page
     assert "Default &#x27;# not a comment&#x27;" in page
+
+
+WORKER_CELL = 'device = "cpu"\ncpu_threads = 1\nweights_path = ""\noutput_dir = "."\nsteps = 2'
+
+
+def test_the_run_form_leaves_out_every_parameter_the_worker_sets(client, roles):
+    session, organizer, _member, _outsider = roles
+    notebook = NotebookFactory(
+        session=session, content=notebook_bytes("print(steps)", parameters=WORKER_CELL)
+    )
+    client.force_login(organizer)
+    page = client.get(_section_url(session)).content.decode()
+    names = set(re.findall(rf'name="run-{notebook.pk}-([a-z_]+)"', page))
+    assert names == {"steps"}
+
+
+@pytest.mark.parametrize("name", ["device", "cpu_threads", "weights_path", "output_dir"])
+def test_the_api_refuses_a_parameter_the_worker_sets_naming_it(roles, name):
+    session, organizer, _member, _outsider = roles
+    notebook = NotebookFactory(
+        session=session, content=notebook_bytes("print(steps)", parameters=WORKER_CELL)
+    )
+    api = APIClient()
+    api.force_authenticate(organizer)
+    response = api.post(
+        f"/api/v1/notebooks/{notebook.pk}/runs/", {"parameters": {name: "/etc"}}, format="json"
+    )
+    assert response.status_code == 400
+    message = " ".join(response.json()["parameters"])
+    assert f"'{name}' is " in message and "worker" in message and "leave it out" in message
+    assert not Run.objects.exists()
+
+
+GROUPED_CELL = """seed = 0
+# --- Model ---
+d_model = 64  # width of the residual stream
+n_layers = 2
+# === Training ===
+epochs = 3
+label = "# --- not a heading ---"
+# --- Advanced ---
+batch_size = 32
+"""
+
+
+def _fieldsets(page: str) -> list[tuple[str, list[str]]]:
+    """(legend, field names) of each fieldset of the run form, in order."""
+    return [
+        (legend, re.findall(r'name="run-\d+-([a-z_]+)"', body))
+        for legend, body in re.findall(
+            r'<fieldset class="parameter-group"><legend>([^<]*)</legend>(.*?)</fieldset>',
+            page,
+            re.DOTALL,
+        )
+    ]
+
+
+def test_the_run_form_groups_parameters_under_the_notebooks_headings(client, roles):
+    session, organizer, _member, _outsider = roles
+    NotebookFactory(session=session, content=notebook_bytes("print(1)", parameters=GROUPED_CELL))
+    client.force_login(organizer)
+    page = client.get(_section_url(session)).content.decode()
+    assert _fieldsets(page) == [
+        ("Model", ["d_model", "n_layers"]),
+        ("Training", ["epochs", "label"]),
+    ]
+    start = page.index("<summary>Start a run</summary>")
+    form = page[start : page.index("</form>", start)]
+    # Before the first heading: no fieldset; the "Advanced" group folded away, last.
+    assert form.index('-seed"') < form.index("<fieldset")
+    advanced = form[form.index('<details class="advanced-parameters">') :]
+    assert "<summary>Advanced</summary>" in advanced and '-batch_size"' in advanced
+    assert '-epochs"' not in advanced
+
+
+def test_an_error_in_an_advanced_parameter_opens_its_group(client, roles):
+    session, organizer, _member, _outsider = roles
+    notebook = NotebookFactory(
+        session=session, content=notebook_bytes("print(1)", parameters=GROUPED_CELL)
+    )
+    client.force_login(organizer)
+    fields = {"seed": "0", "d_model": "64", "n_layers": "2", "epochs": "3", "batch_size": "big"}
+    response = client.post(
+        reverse("run_start", args=[notebook.pk]),
+        {f"run-{notebook.pk}-{name}": value for name, value in fields.items()},
+    )
+    assert response.status_code == 400
+    assert '<details class="advanced-parameters" open>' in response.content.decode()
+    assert not Run.objects.exists()
+
+
+def test_the_demo_notebooks_run_forms_are_grouped_with_no_worker_parameters(client, roles):
+    session, organizer, _member, _outsider = roles
+    for name in ("activation_steering", "feature_visualization"):
+        NotebookFactory(
+            session=session, title=name, content=(DEMO_NOTEBOOKS / f"{name}.ipynb").read_bytes()
+        )
+    client.force_login(organizer)
+    page = client.get(_section_url(session)).content.decode()
+    legends = [legend for legend, _names in _fieldsets(page)]
+    assert legends == ["Model", "Training", "Steering", "Model", "Visualization"]
+    assert page.count('<details class="advanced-parameters">') == 2
+    for hidden in ("device", "cpu_threads", "weights_path", "output_dir"):
+        assert f'-{hidden}"' not in page
+
+
+def test_a_parameters_comment_shows_as_text_not_html(client, roles):
+    session, organizer, _member, _outsider = roles
+    NotebookFactory(
+        session=session,
+        content=notebook_bytes("print(1)", parameters="steps = 2  # <img src=x onerror=alert(1)>"),
+    )
+    client.force_login(organizer)
+    page = client.get(_section_url(session)).content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt; (default 2)" in page
