@@ -68,3 +68,11 @@ def test_results_page_marks_a_count_past_the_limit(client):
     assert f"Notes ({COUNT_LIMIT}+)" in html and f"All ({COUNT_LIMIT}+)" in html
     assert f'<h2 id="search-group-note">Notes <small>({COUNT_LIMIT}+)</small></h2>' in html
     assert f"the best of the first {COUNT_LIMIT} found" in html
+
+
+def test_search_page_has_one_search_box_not_the_headers_as_well(client):
+    html = client.get("/search/", {"q": "anything"}).content.decode()
+    assert html.count('role="search"') == 1
+    assert html.count('role="search"', html.index("<main")) == 1
+    # Every other page keeps the header's box.
+    assert client.get("/courses/").content.decode().count('role="search"') == 1
