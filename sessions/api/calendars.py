@@ -1,5 +1,6 @@
 """Calendar endpoints: a public course's feed, and the organizers' import of an .ics series
-(`?dry_run=true` answers with the plan and saves nothing)."""
+(`?dry_run=true` answers with the plan and saves nothing; sending its `fingerprint` back with the
+import makes sure the import does what the dry run listed)."""
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -46,6 +47,12 @@ class CalendarImportInputSerializer(serializers.Serializer):
         required=False, max_length=MAX_CALENDAR_CHARS, trim_whitespace=False
     )
     file = serializers.FileField(required=False)
+    fingerprint = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The dry run's fingerprint: the import is refused (400) unless it would do "
+        "exactly what that dry run listed.",
+    )
 
     def validate(self, attrs):
         upload = attrs.pop("file", None)
@@ -65,9 +72,14 @@ class CalendarImportInputSerializer(serializers.Serializer):
 
 class ImportedEventSerializer(serializers.Serializer):
     uid = serializers.CharField()
+    recurrence_id = serializers.CharField(
+        help_text="Which occurrence of a repeating event (RECURRENCE-ID in UTC, or the day of an "
+        "all-day one); empty for a single event."
+    )
     title = serializers.CharField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
+    all_day = serializers.BooleanField()
     location = serializers.CharField()
     cancelled = serializers.BooleanField()
     session = serializers.IntegerField(allow_null=True, help_text="The matched session's id.")
@@ -75,6 +87,7 @@ class ImportedEventSerializer(serializers.Serializer):
 
 class CalendarImportResultSerializer(serializers.Serializer):
     applied = serializers.BooleanField()
+    fingerprint = serializers.CharField(help_text="Changes whenever the plan would.")
     to_create = ImportedEventSerializer(many=True)
     to_update = ImportedEventSerializer(many=True)
     unchanged = ImportedEventSerializer(many=True)
@@ -83,9 +96,11 @@ class CalendarImportResultSerializer(serializers.Serializer):
 def _event(event, session=None) -> dict:
     return {
         "uid": event.uid,
+        "recurrence_id": event.recurrence_id,
         "title": event.title,
         "starts_at": event.starts_at,
         "ends_at": event.ends_at,
+        "all_day": event.all_day,
         "location": event.location,
         "cancelled": event.cancelled,
         "session": session.pk if session is not None else None,
@@ -94,9 +109,10 @@ def _event(event, session=None) -> dict:
 
 class CalendarImportView(APIView):
     """Organizers import sessions from an .ics document (JSON `text`, or a multipart `file`).
-    Events are matched by UID, so importing the same file again changes nothing. With
+    Events are matched by UID (and RECURRENCE-ID: a repeating event gives one session per
+    occurrence, at most 500), so importing the same file again changes nothing. With
     `dry_run=true` the answer is the plan and nothing is saved; otherwise it is saved, all or
-    nothing."""
+    nothing. A file that cannot be used answers 400 naming each event and what is wrong."""
 
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -123,20 +139,31 @@ class CalendarImportView(APIView):
         course = selectors.course_visible_to(request.user, slug=slug)
         if not selectors.is_course_organizer(user=request.user, course=course):
             raise PermissionDenied("Only the course's organizers import sessions.")
-        dry_run = serializers.BooleanField().to_internal_value(
-            request.query_params.get("dry_run", "false")
-        )
+        try:
+            dry_run = serializers.BooleanField().to_internal_value(
+                request.query_params.get("dry_run", "false")
+            )
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"dry_run": error.detail}) from None
         serializer = CalendarImportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        events = calendars.parse_calendar(
-            serializer.validated_data["text"], zone_name=course.time_zone
-        )
-        plan = calendars.plan_import(course=course, events=events)
+        plan = calendars.plan_calendar(course=course, text=serializer.validated_data["text"])
+        previewed = serializer.validated_data.get("fingerprint")
+        if not dry_run and previewed and previewed != plan.fingerprint:
+            raise serializers.ValidationError(
+                {
+                    "fingerprint": [
+                        "The file or the course's sessions changed since that dry run; "
+                        "nothing was saved. Run the dry run again."
+                    ]
+                }
+            )
         if not dry_run:
             calendars.apply_import(plan)
         return Response(
             {
                 "applied": not dry_run,
+                "fingerprint": plan.fingerprint,
                 "to_create": [_event(e) for e in plan.to_create],
                 "to_update": [_event(e, s) for s, e in plan.to_update],
                 "unchanged": [_event(e, s) for s, e in plan.unchanged],

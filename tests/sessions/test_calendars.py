@@ -3,6 +3,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import vobject
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 
 from sessions import calendars, services
@@ -139,3 +141,136 @@ def test_a_broken_calendar_is_refused_and_nothing_is_saved(course_factory, ics):
         calendars.parse_calendar(ics, zone_name=course.time_zone)
     assert "file" in error.value.message_dict
     assert not course.sessions.exists()
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def _course_feed_events(course) -> dict:
+    parsed = icalendar.Calendar.from_ical(_feed(course, include_online=False))
+    return {str(e["summary"]).split(": ", 1)[1]: e for e in parsed.walk("VEVENT")}
+
+
+def test_a_session_in_the_repeated_hour_is_written_at_its_own_instant(course_factory):
+    course = course_factory(time_zone="America/New_York")
+    # 01:30 happens twice on 3 November 2024: first in daylight time, then in standard time.
+    first = datetime(2024, 11, 3, 1, 30, tzinfo=NEW_YORK)
+    second = datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=NEW_YORK)
+    for title, starts in (("First", first), ("Second", second)):
+        starts = starts.astimezone(UTC)  # a zone's times add as wall times, losing the fold
+        services.session_create(
+            course=course, title=title, starts_at=starts, ends_at=starts + timedelta(minutes=20)
+        )
+    feed = _feed(course, include_online=False)
+    events = _course_feed_events(course)
+    assert events["First"].decoded("dtstart").astimezone(UTC) == datetime(
+        2024, 11, 3, 5, 30, tzinfo=UTC
+    )
+    assert events["Second"].decoded("dtstart").astimezone(UTC) == datetime(
+        2024, 11, 3, 6, 30, tzinfo=UTC
+    )
+    assert events["First"]["dtstart"].params["TZID"] == "America/New_York"  # wall time kept
+    # vobject, an independent reader, agrees.
+    vevents = {
+        v.summary.value.split(": ", 1)[1]: v for v in vobject.readOne(feed.decode()).vevent_list
+    }
+    assert vevents["Second"].dtstart.value.astimezone(UTC) == second.astimezone(UTC)
+    assert vevents["First"].dtstart.value.astimezone(UTC) == first.astimezone(UTC)
+
+
+@pytest.mark.parametrize("reader", ["icalendar", "vobject"])
+def test_the_feeds_time_zone_holds_the_rules_for_every_year_the_site_accepts(
+    course_factory, reader
+):
+    course = course_factory(time_zone="Europe/London")
+    moments = [
+        datetime(year, 7, 1, 12, tzinfo=UTC) for year in (1916, 1969, 2024, 2040, 2150, 2200)
+    ]
+    moments.append(datetime(2200, 12, 31, 12, tzinfo=UTC))
+    for number, starts in enumerate(moments, start=1):
+        services.session_create(
+            course=course, title=f"S{number}", starts_at=starts, ends_at=starts + timedelta(hours=1)
+        )
+    # Renamed, the zone is one no reader knows: only the file's VTIMEZONE gives its rules.
+    text = _feed(course, include_online=False).decode().replace("Europe/London", "Tracker-London")
+    if reader == "icalendar":
+        parsed = icalendar.Calendar.from_ical(text)
+        starts = {str(e["summary"])[-2:]: e.decoded("dtstart") for e in parsed.walk("VEVENT")}
+    else:
+        parsed = vobject.readOne(text)
+        starts = {e.summary.value[-2:]: e.dtstart.value for e in parsed.vevent_list}
+    for number, moment in enumerate(moments, start=1):
+        assert starts[f"S{number}"].astimezone(UTC) == moment, number
+
+
+def test_exported_uids_carry_the_sites_domain_and_never_repeat_in_a_feed(course_factory, settings):
+    settings.CALENDAR_UID_DOMAIN = "calendar.example.net"
+    course = course_factory(time_zone="UTC")
+    start = datetime(2024, 5, 1, 10, tzinfo=UTC)
+
+    def make(title, **fields):
+        return services.session_create(
+            course=course,
+            title=title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            **fields,
+        )
+
+    own = make("Own")
+    from_google = make("From Google", ical_uid="abc123@google.com")
+    weekly = [
+        make(f"Weekly {n}", ical_uid="weekly@google.com", ical_recurrence_id=f"2024050{n}")
+        for n in (1, 8)
+    ]
+    copied = make("Copied from another course", ical_uid="session-1@calendar.example.net")
+    uids = {title: str(e["uid"]) for title, e in _course_feed_events(course).items()}
+    assert uids["Own"] == f"session-{own.pk}@calendar.example.net"
+    assert uids["From Google"] == "abc123@google.com"  # as it was exported before, kept
+    assert uids["Weekly 1"] == f"session-{weekly[0].pk}@calendar.example.net"
+    assert uids["Copied from another course"] == f"session-{copied.pk}@calendar.example.net"
+    assert len(set(uids.values())) == len(uids) == 5
+    assert from_google.pk
+
+
+def test_a_feed_imported_back_into_its_own_course_matches_its_sessions(course_factory):
+    course, before, after = _seminar(course_factory)
+
+    def matched(text):
+        events = calendars.parse_calendar(text, zone_name="UTC")
+        plan = calendars.plan_import(course=course, events=events)
+        assert not plan.to_create
+        return {session.pk for session, _event in plan.to_update + plan.unchanged}
+
+    feed = _feed(course, include_online=False).decode()
+    assert matched(feed) == {before.pk, after.pk}
+    # Files written before UIDs carried the site's domain still match their sessions.
+    legacy = feed.replace(f"@{django_settings.CALENDAR_UID_DOMAIN}", "@tracker")
+    assert legacy != feed
+    assert matched(legacy) == {before.pk, after.pk}
+    # Another site's feed names sessions of its own, not ours.
+    other_site = feed.replace(f"@{django_settings.CALENDAR_UID_DOMAIN}", "@elsewhere.example")
+    events = calendars.parse_calendar(other_site, zone_name="UTC")
+    assert len(calendars.plan_import(course=course, events=events).to_create) == 2
+
+
+def test_a_feed_round_trips_through_an_import_into_another_course(course_factory):
+    source, _before, _after = _seminar(course_factory)
+    first = _feed(source, include_online=False)
+    target = course_factory(time_zone="Australia/Sydney", title=source.title)
+    events = calendars.parse_calendar(first, zone_name=target.time_zone)
+    calendars.apply_import(calendars.plan_import(course=target, events=events))
+    again = vobject.readOne(_feed(target, include_online=False).decode())
+    original = vobject.readOne(first.decode())
+
+    def shape(calendar):
+        return sorted(
+            (e.dtstart.value.astimezone(UTC), e.dtend.value.astimezone(UTC), e.status.value)
+            for e in calendar.vevent_list
+        )
+
+    assert shape(again) == shape(original)
+    # The copies are other sessions: their UIDs differ from the originals'.
+    assert not {e.uid.value for e in again.vevent_list} & {
+        e.uid.value for e in original.vevent_list
+    }
