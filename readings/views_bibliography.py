@@ -1,9 +1,10 @@
-"""Bibliography pages: export readings as BibTeX or CSL-JSON (one reading, the library's
-current filter, a session's list, a course's list) and import a file with a per-entry report.
-A file with a rejected entry saves nothing until the user accepts the report."""
+"""Bibliography pages: export readings as BibTeX, CSL-JSON or RIS (one reading, the library's
+current filter, a session's list, a course's list) and import a file with a per-entry report,
+into the library and, for a course's organizers, a session's reading list. A preview, or a file
+with a rejected entry, saves nothing until the user accepts the report."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from readings import bibliography, selectors
 from readings.forms import LibraryFilterForm
 from sessions import selectors as session_selectors
+from sessions.models import Membership, Session
 from tracker.view_helpers import signed_in_required
 
 MAX_BIBLIOGRAPHY_BYTES = 2 * 1024 * 1024
@@ -43,7 +45,7 @@ def readings_to_export(request):
 
 def reading_export(request, format):
     if format not in bibliography.FORMATS:
-        raise Http404("Export as bibtex or csljson.")
+        raise Http404(f"Export as {', '.join(bibliography.FORMATS)}.")
     readings, name = readings_to_export(request)
     if name is None:  # one reading
         readings, name = [readings], readings.slug
@@ -55,11 +57,26 @@ def reading_export(request, format):
 
 
 class BibliographyImportForm(forms.Form):
-    format = forms.ChoiceField(choices=[("bibtex", "BibTeX"), ("csljson", "CSL-JSON")])
+    format = forms.ChoiceField(choices=list(bibliography.FORMAT_NAMES.items()))
     file = forms.FileField(required=False)
     text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 10}), label="Or paste it", strip=False
     )
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label="No, only the library",
+        label="Also add them to a session's reading list",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions_to_import_into(user)
+        self.fields["session"].label_from_instance = lambda session: (
+            f"{session.course.title}: {session.number}. {session.title}"
+        )
+        # The choice is shown only to those who have one; others posting a session get an error.
+        self.offers_sessions = self.fields["session"].queryset.exists()
 
     def clean(self):
         cleaned = super().clean()
@@ -76,19 +93,33 @@ class BibliographyImportForm(forms.Form):
         return cleaned
 
 
+def sessions_to_import_into(user):
+    """The sessions whose reading list the user may change: those of courses they organize."""
+    sessions = session_selectors.sessions_visible_to(user).select_related("course")
+    if not user.is_superuser:
+        organized = Membership.objects.filter(user=user, role=Membership.Role.ORGANIZER)
+        sessions = sessions.filter(course_id__in=organized.values("course_id"))
+    return sessions.order_by("course__title", "number")
+
+
 @signed_in_required
 def reading_import(request):
-    """POST: import and show the report. When an entry is rejected nothing is saved; the text
-    comes back in a hidden field and `accept` saves the rest."""
-    form = BibliographyImportForm(request.POST or None, request.FILES or None)
+    """POST: check every entry and show the report. `preview` saves nothing; nor does a file
+    with a rejected entry: the text comes back in a hidden field and `accept` saves the rest."""
+    form = BibliographyImportForm(request.POST or None, request.FILES or None, user=request.user)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
+        session = form.cleaned_data.get("session")
+        if session is not None and not bibliography.may_import_into(request.user, session):
+            raise PermissionDenied("Only the course's organizers change its reading lists.")
         try:
             report = bibliography.import_readings(
                 text=form.cleaned_data["text"],
                 format=form.cleaned_data["format"],
                 user=request.user,
                 accept_rejections=bool(request.POST.get("accept")),
+                dry_run=bool(request.POST.get("preview")),
+                session=session,
             )
         except ValidationError as error:
             for message in error.messages:
@@ -96,6 +127,7 @@ def reading_import(request):
         else:
             context |= {
                 "report": report,
+                "preview": bool(request.POST.get("preview")),
                 "text": form.cleaned_data["text"],
                 "format": form.cleaned_data["format"],
                 "counts": {o: report.count(o) for o in ("added", "matched", "rejected")},

@@ -38,7 +38,7 @@ def test_export_honours_the_readings_filters(api):
 
 
 def test_export_needs_a_known_format(api):
-    assert api.get("/api/v1/readings/export", {"format": "ris"}).status_code == 400
+    assert api.get("/api/v1/readings/export", {"format": "marc"}).status_code == 400
     assert api.get("/api/v1/readings/export").status_code == 400
 
 

@@ -62,7 +62,7 @@ def test_library_export_follows_the_current_filter(client):
 
 
 def test_unknown_format_is_a_404(client):
-    assert client.get(reverse("reading_export", args=["ris"])).status_code == 404
+    assert client.get(reverse("reading_export", args=["marc"])).status_code == 404
 
 
 def test_session_and_course_lists_export_only_for_those_who_see_them(client, course_with_roles):
@@ -122,3 +122,33 @@ def test_an_unreadable_file_is_a_form_error(client, member):
     response = client.post(reverse("reading_import"), {"format": "csljson", "text": "{not json"})
     assert "This is not JSON" in response.content.decode()
     assert Reading.objects.count() == 0
+
+
+def test_organizers_import_into_a_sessions_reading_list_and_members_cannot(
+    client, course_with_roles
+):
+    course, organizer, member, _outsider = course_with_roles
+    session = SessionFactory(course=course)
+    client.force_login(member)
+    page = client.get(reverse("reading_import"))
+    assert "reading list" not in page.content.decode()
+    refused = client.post(
+        reverse("reading_import"), {"format": "bibtex", "text": GOOD, "session": session.pk}
+    )
+    assert "Select a valid choice" in refused.content.decode()
+    assert not Reading.objects.exists()
+    client.force_login(organizer)
+    preview = client.post(
+        reverse("reading_import"),
+        {"format": "bibtex", "text": GOOD, "session": session.pk, "preview": "1"},
+    )
+    assert "will join the reading list of" in preview.content.decode()
+    assert not Reading.objects.exists()
+    saved = client.post(
+        reverse("reading_import"),
+        {"format": "bibtex", "text": GOOD, "session": session.pk, "accept": "1"},
+    )
+    assert saved.context["report"].saved
+    assert list(session.session_readings.values_list("reading__title", flat=True)) == [
+        "Zoom In: An Introduction to Circuits"
+    ]
