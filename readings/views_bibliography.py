@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from readings import bibliography, selectors
 from readings.forms import LibraryFilterForm
 from sessions import selectors as session_selectors
-from sessions.models import Membership, Session
+from sessions.models import Session
 from tracker.view_helpers import signed_in_required
 
 MAX_BIBLIOGRAPHY_BYTES = 2 * 1024 * 1024
@@ -71,7 +71,7 @@ class BibliographyImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = sessions_to_import_into(user)
+        self.fields["session"].queryset = session_selectors.sessions_organized_by(user)
         self.fields["session"].label_from_instance = lambda session: (
             f"{session.course.title}: {session.number}. {session.title}"
         )
@@ -91,15 +91,6 @@ class BibliographyImportForm(forms.Form):
         if not (cleaned.get("text") or "").strip():
             raise ValidationError("Choose a file or paste the entries.")
         return cleaned
-
-
-def sessions_to_import_into(user):
-    """The sessions whose reading list the user may change: those of courses they organize."""
-    sessions = session_selectors.sessions_visible_to(user).select_related("course")
-    if not user.is_superuser:
-        organized = Membership.objects.filter(user=user, role=Membership.Role.ORGANIZER)
-        sessions = sessions.filter(course_id__in=organized.values("course_id"))
-    return sessions.order_by("course__title", "number")
 
 
 @signed_in_required

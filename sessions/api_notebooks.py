@@ -78,6 +78,11 @@ class ParameterSpecSerializer(serializers.Serializer):
     source = serializers.CharField()
     # Notebooks uploaded before comments were read have none.
     help = serializers.CharField(default="", help_text="The comment beside it in the notebook.")
+    group = serializers.CharField(
+        default="",
+        help_text="The heading (a `# --- Name ---` comment) it sits under in the parameters cell; "
+        "empty before the first heading.",
+    )
 
 
 class NotebookSerializer(serializers.ModelSerializer):

@@ -102,6 +102,16 @@ def reflections_visible_to(user) -> QuerySet[Reflection]:
     return Reflection.objects.filter(Q(author=user) | public | shared_with_course)
 
 
+def sessions_organized_by(user) -> QuerySet[Session]:
+    """The sessions whose details and reading lists the user may change: those of the courses
+    they organize (every course for a superuser), in course and session order."""
+    sessions = sessions_visible_to(user).select_related("course")
+    if not user.is_superuser:
+        organized = Membership.objects.filter(user=user, role=Membership.Role.ORGANIZER)
+        sessions = sessions.filter(course_id__in=organized.values("course_id"))
+    return sessions.order_by("course__title", "number")
+
+
 def sessions_with_reflection_flag(*, user, sessions: QuerySet[Session]) -> QuerySet[Session]:
     """Annotates `reflected`: whether one of the user's reflections covers each session,
     counting the sessions a reflection spans."""

@@ -231,3 +231,20 @@ def test_the_notebook_list_holds_only_notebooks_of_visible_sessions(roles):
     assert {n["id"] for n in for_outsider} == {public.pk}
     assert [n["id"] for n in narrowed] == [mine.pk]
     assert _client(outsider).get(f"/api/v1/notebooks/{mine.pk}/").status_code == 404
+
+
+def test_the_parameter_spec_names_each_parameters_group(roles):
+    session, organizer, _member, _outsider = roles
+    cell = "steps = 2  # how long\n# --- Advanced ---\nseed = 0"
+    response = _client(organizer, token=True).post(
+        "/api/v1/notebooks/",
+        {
+            **_upload(session),
+            "file": SimpleUploadedFile("p.ipynb", notebook_bytes(parameters=cell)),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    spec = {entry["name"]: entry for entry in response.json()["parameter_spec"]}
+    assert (spec["steps"]["group"], spec["steps"]["help"]) == ("", "how long")
+    assert spec["seed"]["group"] == "Advanced"
