@@ -27,6 +27,9 @@ def _settings(**overrides):
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "CELERY_DEFAULT_BROKER_URL": "sqla+sqlite:///broker.sqlite3",
         "CACHES": {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}},
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "DEFAULT_FROM_EMAIL": "Tracker <tracker@example.org>",
+        "DEV_DEFAULT_FROM_EMAIL": "Tracker <tracker@localhost>",
     }
     return SimpleNamespace(**(values | overrides))
 
@@ -56,6 +59,19 @@ def test_deploy_check_warns_when_the_cache_cannot_count_sign_ins_across_processe
     warnings = development_default_warnings(_settings(CACHES=cache))
     assert [w.id for w in warnings] == ["tracker.W005"]
     assert "login limit" in warnings[0].msg and "CACHE_URL" in warnings[0].hint
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+        {"DEFAULT_FROM_EMAIL": "Tracker <tracker@localhost>"},
+    ],
+)
+def test_deploy_check_warns_when_invitation_emails_would_reach_no_one(email):
+    warnings = development_default_warnings(_settings(**email))
+    assert [w.id for w in warnings] == ["tracker.W006"]
+    assert "EMAIL_URL" in warnings[0].hint
 
 
 def test_deploy_check_is_quiet_on_production_settings():

@@ -11,6 +11,9 @@ PER_PROCESS_CACHES = {
     "never counted, so there is no login limit.",
 }
 
+# Django's email backends (by module) that deliver nothing to anyone.
+UNDELIVERED_EMAIL_BACKENDS = {"console", "locmem", "dummy", "filebased"}
+
 
 @register(Tags.security, deploy=True)
 def development_defaults_in_production(app_configs, **kwargs):
@@ -59,6 +62,18 @@ def development_default_warnings(settings) -> list[Warning]:
                 PER_PROCESS_CACHES[backend],
                 hint="Set CACHE_URL to a shared cache, e.g. redis://redis:6379/1.",
                 id="tracker.W005",
+            )
+        )
+    if not settings.DEVELOPMENT and (
+        settings.EMAIL_BACKEND.rsplit(".", 2)[-2] in UNDELIVERED_EMAIL_BACKENDS
+        or settings.DEFAULT_FROM_EMAIL == settings.DEV_DEFAULT_FROM_EMAIL
+    ):
+        warnings.append(
+            Warning(
+                "Email is not set up: course invitations would reach no one, or come from "
+                "an address at localhost.",
+                hint="Set EMAIL_URL to your mail server (smtp+tls://...) and DEFAULT_FROM_EMAIL.",
+                id="tracker.W006",
             )
         )
     return warnings

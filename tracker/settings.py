@@ -338,7 +338,8 @@ EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEVELOPMENT else "smtp://localhost:25"
 )
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tracker <tracker@localhost>")
+DEV_DEFAULT_FROM_EMAIL = "Tracker <tracker@localhost>"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=DEV_DEFAULT_FROM_EMAIL)
 
 # Logs go to stdout; as JSON lines in production (LOG_FORMAT=json), readable text in development.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEVELOPMENT else "json")
