@@ -152,3 +152,13 @@ def test_organizers_import_into_a_sessions_reading_list_and_members_cannot(
     assert list(session.session_readings.values_list("reading__title", flat=True)) == [
         "Zoom In: An Introduction to Circuits"
     ]
+
+
+def test_a_reading_page_offers_each_export_format_and_the_ris_link_downloads_it(client):
+    reading = _reading("Toy Models of Superposition", year=2022)
+    html = client.get(reading.get_absolute_url()).content.decode()
+    ris_url = reverse("reading_export", args=["ris"]) + f"?reading={reading.slug}"
+    assert all(name in html for name in ("BibTeX</a>", "CSL-JSON</a>", "RIS</a>"))
+    assert f'href="{ris_url}"' in html
+    ris = client.get(ris_url).content.decode()
+    assert "TI  - Toy Models of Superposition" in ris or "T1  - Toy Models of Superposition" in ris
