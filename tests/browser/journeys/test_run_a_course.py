@@ -1,5 +1,6 @@
-"""Running a course in the browser: a person creates a course, invites someone by email, and the
-invited person, in a browser of their own, signs in from the link and joins."""
+"""Running a course in the browser: a person creates a course, invites someone by email, the
+invited person, in a browser of their own, signs in from the link and joins, the organizer adds
+the term's sessions in one go, and the new member sees them."""
 
 import re
 
@@ -13,7 +14,9 @@ from tests.sessions.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_create_a_course_invite_someone_and_see_them_join(page, sign_in, browser, live_server):
+def test_create_a_course_invite_someone_add_sessions_and_the_member_sees_them(
+    page, sign_in, browser, live_server, screenshot
+):
     UserFactory(username="olivia")
     UserFactory(username="ines", email="ines@example.org")
     sign_in(page, "olivia")
@@ -29,6 +32,7 @@ def test_create_a_course_invite_someone_and_see_them_join(page, sign_in, browser
     expect(page.get_by_role("heading", level=1)).to_have_text("Circuits Reading Group")
     expect(page.locator(".messages")).to_contain_text("you are its organizer")
     expect(page.locator(".markdown strong")).to_have_text("circuits")
+    screenshot(page, "course-created")
 
     page.get_by_role("link", name="Members").click()
     invite = page.locator("section", has=page.get_by_role("heading", name="Invite by email"))
@@ -37,6 +41,7 @@ def test_create_a_course_invite_someone_and_see_them_join(page, sign_in, browser
     invite.get_by_role("button", name="Send invitation").click()
     expect(page.locator(".messages")).to_contain_text("Invitation emailed to ines@example.org")
     link = page.get_by_label("Link for ines@example.org").input_value()
+    screenshot(page, "invited")
     assert re.fullmatch(rf"{re.escape(live_server.url)}/invitations/[\w-]{{40,}}/", link)
 
     # The invited person opens the emailed link in a browser of their own.
@@ -57,14 +62,38 @@ def test_create_a_course_invite_someone_and_see_them_join(page, sign_in, browser
             "Welcome to Circuits Reading Group: you joined as member"
         )
         expect(invited.get_by_role("heading", level=1)).to_have_text("Circuits Reading Group")
+        expect(invited.get_by_text("No sessions yet")).to_be_visible()
+        screenshot(invited, "joined")
+
+        page.reload()
+        members = page.locator("section", has=page.get_by_role("heading", name="2 members"))
+        expect(members.locator(".member-row", has_text="ines")).to_be_visible()
+        expect(members.get_by_label("Role of ines")).to_have_value("member")
+        expect(page.get_by_text("No invitations waiting for an answer.")).to_be_visible()
+        course = Course.objects.get(slug="circuits-reading-group")
+        roles = dict(Membership.objects.filter(course=course).values_list("user__username", "role"))
+        assert roles == {"olivia": "organizer", "ines": "member"}
+
+        # The organizer adds the term's four weekly sessions, checking the preview first.
+        page.get_by_role("link", name="Circuits Reading Group").click()
+        page.get_by_role("link", name="Add several sessions").click()
+        page.get_by_label("First session").fill("2030-10-03")
+        page.get_by_label("Starts at").fill("17:30")
+        page.get_by_label("Length in minutes").fill("90")
+        page.get_by_label("How many sessions").fill("4")
+        page.get_by_label("How often").select_option(label="Every week")
+        page.get_by_label("Titles").fill("Circuits, part {n}")
+        page.get_by_role("button", name="Preview").click()
+        expect(page.locator(".series-table tbody tr")).to_have_count(4)
+        screenshot(page, "series-preview")
+        page.get_by_role("button", name="Create 4 sessions").click()
+        expect(page.locator(".messages")).to_contain_text("4 sessions added")
+        expect(page.locator(".session-row")).to_have_count(4)
+
+        # The member reloads the course page and sees the sessions, in the course's zone.
+        invited.reload()
+        expect(invited.locator(".session-row")).to_have_count(4)
+        expect(invited.locator(".session-list")).to_contain_text("Circuits, part 4")
+        screenshot(invited, "member-sees-sessions")
     finally:
         other.close()
-
-    page.reload()
-    members = page.locator("section", has=page.get_by_role("heading", name="2 members"))
-    expect(members.locator(".member-row", has_text="ines")).to_be_visible()
-    expect(members.get_by_label("Role of ines")).to_have_value("member")
-    expect(page.get_by_text("No invitations waiting for an answer.")).to_be_visible()
-    course = Course.objects.get(slug="circuits-reading-group")
-    roles = dict(Membership.objects.filter(course=course).values_list("user__username", "role"))
-    assert roles == {"olivia": "organizer", "ines": "member"}
