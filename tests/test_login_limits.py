@@ -8,11 +8,10 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.sessions.factories import UserFactory
+from tests.sessions.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"
 LOCKED_MESSAGE = "Too many failed sign-ins. Wait 15 minutes, then try again."
 NAT = "10.0.0.7"  # one address shared by many people
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from sessions.models import Artifact
-from tests.sessions.factories import CourseFactory, SessionFactory, UserFactory
+from tests.sessions.factories import PASSWORD, CourseFactory, SessionFactory, UserFactory
 from tests.sessions.factories_notebooks import (  # noqa: F401 - isolated_media is a fixture
     ArtifactFactory,
     RunFactory,
@@ -20,7 +20,6 @@ from tracker import services as profile_services
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery"  # what UserFactory sets
 NOT_STORED = "private, no-store"
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.sessions.factories import PASSWORD
+
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-PASSWORD = "correct-horse-battery"  # what tests/sessions/factories.UserFactory sets
 
 
 @pytest.fixture

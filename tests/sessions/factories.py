@@ -1,11 +1,26 @@
+import functools
 from datetime import UTC, datetime, timedelta
 
 import factory
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from sessions.models import Course, CourseInvitation, Membership, Reflection, Session
 from tracker.markdown import render_markdown
+
+PASSWORD = "correct-horse-battery"
+
+
+def _password_hash() -> str:
+    """A real hash by the hasher in force (some tests choose a fast one), made once per hasher
+    rather than paying its deliberate slowness for each of the thousands of users."""
+    return _hash_with(get_hasher().algorithm)
+
+
+@functools.cache
+def _hash_with(algorithm: str) -> str:
+    return make_password(PASSWORD, hasher=algorithm)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -14,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.LazyFunction(_password_hash)
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
