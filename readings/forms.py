@@ -4,8 +4,8 @@ from django import forms
 
 from readings.models import GlossaryTerm, Reading, ReadingStatus
 from readings.selectors import LIBRARY_SORTS, NO_STATUS
-from sessions.forms import MARKDOWN_HELP, markdown_area, version_field
 from tracker import bounds
+from tracker.forms import MARKDOWN_HELP, markdown_area, version_field
 from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.visibility import Visibility
 
@@ -173,3 +173,21 @@ class TermForm(forms.Form):
             "base_revision": latest_revision,
             "version": term.version,
         }
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Note",
+        widget=markdown_area(5),
+        help_text=MARKDOWN_HELP,
+        max_length=MARKDOWN_MAX_CHARS,
+    )
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PRIVATE)
+    version = version_field()
+
+    def __init__(self, *args, allow_course: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_course:
+            self.fields["visibility"].choices = [
+                c for c in Visibility.choices if c[0] != Visibility.COURSE
+            ]

@@ -13,7 +13,6 @@ from readings.models import (
     TermName,
     TermRevision,
 )
-from sessions.models import SessionReading
 from sessions.selectors import (
     courses_visible_to,
     member_session_ids,
@@ -102,9 +101,9 @@ def reading_library(
             else readings.filter(my_status=status)
         )
     if course:
-        used = SessionReading.objects.filter(
-            session__in=sessions_visible_to(user).filter(course__slug=course)
-        ).values("reading_id")
+        used = Reading.objects.filter(
+            session_uses__session__in=sessions_visible_to(user).filter(course__slug=course)
+        ).values("id")
         readings = readings.filter(id__in=used)
     _label, order = LIBRARY_SORTS.get(sort, LIBRARY_SORTS["added"])
     return readings.order_by(*order)
@@ -113,7 +112,9 @@ def reading_library(
 def library_filter_options(user) -> dict:
     """What the library's filters offer: tags and years in use, courses with readings."""
     courses_with_readings = courses_visible_to(user).filter(
-        id__in=SessionReading.objects.values("session__course_id")
+        id__in=Reading.objects.filter(session_uses__isnull=False).values(
+            "session_uses__session__course_id"
+        )
     )
     return {
         "tags": Tag.objects.filter(readings__isnull=False).distinct().order_by("name"),
@@ -142,16 +143,8 @@ def readings_i_am_reading(*, user) -> QuerySet[Reading]:
     )
 
 
-def sessions_using_reading(user, *, reading: Reading) -> QuerySet[SessionReading]:
-    """Where a reading is attached, among the sessions the user may see."""
-    return (
-        SessionReading.objects.filter(reading=reading, session__in=sessions_visible_to(user))
-        .select_related("session__course")
-        .order_by("session__starts_at")
-    )
-
-
-def session_readings_with_status(user, *, session) -> QuerySet[SessionReading]:
+def session_readings_with_status(user, *, session) -> QuerySet:
+    """A session's list (its SessionReading rows), each with the user's `my_status`."""
     attached = session.session_readings.select_related("reading").order_by("position", "id")
     if not _signed_in(user):
         return attached
@@ -262,7 +255,7 @@ def readings_of_session(user, *, session) -> QuerySet[Reading]:
 
 def readings_of_course(user, *, course) -> QuerySet[Reading]:
     """Every reading a course's sessions list, among the sessions the user may see."""
-    used = SessionReading.objects.filter(
-        session__in=sessions_visible_to(user).filter(course=course)
-    ).values("reading_id")
+    used = Reading.objects.filter(
+        session_uses__session__in=sessions_visible_to(user).filter(course=course)
+    ).values("id")
     return readings_with_viewer_status(user).filter(id__in=used).order_by("title", "id")

@@ -13,12 +13,13 @@ from readings.diffs import revision_diff
 from readings.forms import (
     HighlightForm,
     LibraryFilterForm,
+    NoteForm,
     ReadingForm,
     ReadingStatusForm,
     TermForm,
 )
 from readings.models import GlossaryTerm, Note, Reading, ReadingStatus
-from sessions.forms import NoteForm
+from sessions import selectors as session_selectors
 from tracker.concurrency import EditConflict
 from tracker.forms import add_service_errors, show_edit_conflict
 from tracker.view_helpers import redirect_back, signed_in_required
@@ -57,7 +58,7 @@ def reading_detail(request, slug):
         "my_highlights": [h for h in highlights if h.author_id == user.pk],
         "other_highlights": [h for h in highlights if h.author_id != user.pk],
         "notes": selectors.notes_on(user, reading=reading),
-        "uses": selectors.sessions_using_reading(user, reading=reading),
+        "uses": session_selectors.sessions_using_reading(user, reading=reading),
         "my_status": selectors.my_status_for(user=user, reading=reading),
         "statuses": ReadingStatus.Status.choices,
     }

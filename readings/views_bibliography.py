@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, render
 from readings import bibliography, selectors
 from readings.forms import LibraryFilterForm
 from sessions import selectors as session_selectors
-from sessions.models import Session
 from tracker.view_helpers import signed_in_required
 
 MAX_BIBLIOGRAPHY_BYTES = 2 * 1024 * 1024
@@ -63,7 +62,7 @@ class BibliographyImportForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 10}), label="Or paste it", strip=False
     )
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(),
+        queryset=None,  # the sessions the user organizes, set in __init__
         required=False,
         empty_label="No, only the library",
         label="Also add them to a session's reading list",

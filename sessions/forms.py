@@ -13,30 +13,9 @@ from sessions.models import AgendaItem, Session, SessionReading
 from sessions.series import MAX_SERIES, series_dates
 from tracker import bounds
 from tracker.durations import parse_offset
+from tracker.forms import MARKDOWN_HELP, link_field, markdown_area, version_field
 from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.visibility import Visibility
-
-MARKDOWN_HELP = (
-    "Markdown: **bold**, *italic*, lists, tables, `code`; [[Term]], [[A reading's title]] and "
-    "[[Session 3]] (of this course) or [[course-slug/3]] make links."
-)
-
-
-def markdown_area(rows: int = 8, **attrs) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, "class": "markdown-input", **attrs})
-
-
-def link_field(label: str, help_text: str = "") -> forms.URLField:
-    """An optional web address as the models store it (500 characters; https when no scheme)."""
-    return forms.URLField(
-        assume_scheme="https", max_length=500, required=False, label=label, help_text=help_text
-    )
-
-
-def version_field() -> forms.IntegerField:
-    """The version the editor started from (0: none saved yet); a save over a newer one shows
-    both texts instead."""
-    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class ReflectionForm(forms.Form):
@@ -64,24 +43,6 @@ class ReflectionForm(forms.Form):
         if following is not None:
             self.fields["covers_until"].queryset = following
         self.fields["covers_until"].label_from_instance = lambda s: f"{s.number}. {s.title}"
-
-
-class NoteForm(forms.Form):
-    body = forms.CharField(
-        label="Note",
-        widget=markdown_area(5),
-        help_text=MARKDOWN_HELP,
-        max_length=MARKDOWN_MAX_CHARS,
-    )
-    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PRIVATE)
-    version = version_field()
-
-    def __init__(self, *args, allow_course: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not allow_course:
-            self.fields["visibility"].choices = [
-                c for c in Visibility.choices if c[0] != Visibility.COURSE
-            ]
 
 
 def _lines(text: str) -> list[list[str]]:

@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from django.utils.text import slugify
 
 from sessions import selectors
-from sessions.forms import MARKDOWN_HELP, link_field, markdown_area
 from sessions.models import Course, Membership
+from tracker.forms import MARKDOWN_HELP, link_field, markdown_area
 from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.timezones import available_time_zones, time_zone_choices
 

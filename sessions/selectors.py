@@ -345,3 +345,12 @@ def invitation_by_token(token: str) -> CourseInvitation:
     return get_object_or_404(
         CourseInvitation.objects.select_related("course", "created_by__profile"), token=token
     )
+
+
+def sessions_using_reading(user, *, reading) -> QuerySet[SessionReading]:
+    """Where a reading is attached, among the sessions the user may see."""
+    return (
+        SessionReading.objects.filter(reading=reading, session__in=sessions_visible_to(user))
+        .select_related("session__course")
+        .order_by("session__starts_at")
+    )

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from readings import selectors as reading_selectors
 from readings import services as reading_services
+from readings.forms import NoteForm
 from readings.models import ReadingStatus
 from sessions import selectors, series, services
-from sessions.forms import NoteForm, ReflectionForm, SessionForm, SessionSeriesForm
+from sessions.forms import ReflectionForm, SessionForm, SessionSeriesForm
 from sessions.models import Session
 from sessions.views_notebooks import notebook_section_context
 from tracker.concurrency import EditConflict

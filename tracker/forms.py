@@ -3,6 +3,28 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from tracker.timezones import available_time_zones, time_zone_choices
 
+MARKDOWN_HELP = (
+    "Markdown: **bold**, *italic*, lists, tables, `code`; [[Term]], [[A reading's title]] and "
+    "[[Session 3]] (of this course) or [[course-slug/3]] make links."
+)
+
+
+def markdown_area(rows: int = 8, **attrs) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "class": "markdown-input", **attrs})
+
+
+def link_field(label: str, help_text: str = "") -> forms.URLField:
+    """An optional web address as the models store it (500 characters; https when no scheme)."""
+    return forms.URLField(
+        assume_scheme="https", max_length=500, required=False, label=label, help_text=help_text
+    )
+
+
+def version_field() -> forms.IntegerField:
+    """The version the editor started from (0: none saved yet); a save over a newer one shows
+    both texts instead."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Puts a service's ValidationError on the form: under the field it names when the form

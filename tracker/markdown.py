@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import nh3
@@ -43,6 +41,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tracker import markdown_limits
+from tracker.glossary import (
+    READING_PREFIX,
+    WIKI_LINK,
+    Glossary,
+    fold,
+    glossary_from_database,
+    session_key,
+)
 
 # Generous for an essay; every render of this much is measured in bench/markdown_worst.py.
 MARKDOWN_MAX_CHARS = 100_000
@@ -75,13 +81,6 @@ _EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists"]
 _NO_LINKS_INSIDE = {"a", "code", "pre"}
 _NO_AUTO_LINKS_INSIDE = _NO_LINKS_INSIDE | {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
-_WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]")
-_READING_PREFIX = "reading:"
-_SESSION_OF_THIS_COURSE = re.compile(r"session\s*#?\s*(\d{1,9})", re.IGNORECASE)
-_SESSION_OF_ANY_COURSE = re.compile(r"([-\w]+)/(\d{1,9})")
-# Targets of each kind looked up for one document; past this it is not prose, and the rest show
-# as missing, so that one render stays one query of bounded size.
-MAX_LOOKUPS = 1000
 
 
 def term_url(slug: str) -> str:
@@ -110,126 +109,6 @@ def course_links_marker(course_slug: str) -> str:
     return f'href="{reverse("course_detail", kwargs={"slug": course_slug})}'
 
 
-def _fold(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def _session_key(target: str, course_slug: str) -> tuple[str, int] | None:
-    """(course slug, number) for a target written as a session, else None. `Session 3` in a
-    text that belongs to no course gives an empty slug: a session, but never one found."""
-    if match := _SESSION_OF_THIS_COURSE.fullmatch(target):
-        return course_slug, int(match[1])
-    if match := _SESSION_OF_ANY_COURSE.fullmatch(target):
-        return match[1], int(match[2])
-    return None
-
-
-@dataclass
-class Glossary:
-    """What the linking steps need to know: every term name (and alias), and the readings and
-    sessions that the documents being rendered link to.
-
-    Built once and passed in when many documents are rendered together (a refresh after a term
-    changes), so that rendering a row costs no query; `load` adds each batch's targets.
-    """
-
-    slug_by_name: dict[str, str] = field(default_factory=dict)  # folded name → term slug
-    reading_titles: dict[str, str] = field(default_factory=dict)  # slug → title
-    reading_by_title: dict[str, str] = field(default_factory=dict)  # folded title → slug
-    # (course slug, number) → whether the course is public, for the sessions that exist
-    session_courses: dict[tuple[str, int], bool] = field(default_factory=dict)
-    _asked: set[tuple] = field(default_factory=set, init=False, repr=False)
-    _pattern: re.Pattern | None = field(default=None, init=False, repr=False)
-
-    @property
-    def pattern(self) -> re.Pattern | None:
-        """Every name, longest first so "sparse autoencoder" wins over "autoencoder"."""
-        if self._pattern is None and self.slug_by_name:
-            names = sorted(self.slug_by_name, key=len, reverse=True)
-            alternatives = "|".join(r"\s+".join(map(re.escape, n.split())) for n in names)
-            self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-        return self._pattern
-
-    def load(self, sources: Iterable[tuple[str, str]], *, with_terms: bool = False) -> None:
-        """Adds the readings and sessions that `sources` (pairs of markdown and the slug of the
-        course it belongs to, or "") link to, and with `with_terms` every term name: one query
-        (a UNION), none when there is nothing new to look up."""
-        from django.db.models import CharField, Q, Value
-        from django.db.models.functions import Cast, Lower
-
-        from readings.models import Reading, TermName  # the pipeline sits below the apps
-        from sessions.models import Course, Session
-
-        slugs, titles, sessions = self._wanted(sources, with_terms=with_terms)
-        # Each part gives (kind, slug, text, course visibility), all text, for one UNION.
-        parts = []
-        if with_terms:
-            parts.append(
-                TermName.objects.values_list(Value("term"), "term__slug", "folded", Value(""))
-            )
-        if slugs or titles:
-            # Lower() is only ASCII-aware on SQLite; the exact titles catch the rest there.
-            readings = Reading.objects.alias(lowered=Lower("title")).filter(
-                Q(slug__in=slugs) | Q(lowered__in={t.lower() for t in titles}) | Q(title__in=titles)
-            )
-            parts.append(readings.values_list(Value("reading"), "slug", "title", Value("")))
-        if sessions:
-            found = Session.objects.filter(
-                course__slug__in={course for course, _ in sessions},
-                number__in={number for _, number in sessions},
-            )
-            number = Cast("number", output_field=CharField())
-            parts.append(
-                found.values_list(Value("session"), "course__slug", number, "course__visibility")
-            )
-        if not parts:
-            return
-        parts = [part.order_by() for part in parts]
-        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        wanted_titles = {_fold(t) for t in titles}
-        public = Course.CourseVisibility.PUBLIC
-        for kind, slug, text, visibility in rows:
-            if kind == "term":
-                self.slug_by_name[text] = slug
-            elif kind == "reading":
-                self.reading_titles[slug] = text
-                folded = _fold(text)
-                if folded in wanted_titles and slug < self.reading_by_title.get(folded, "\uffff"):
-                    self.reading_by_title[folded] = slug  # the same title twice: the first slug
-            else:
-                self.session_courses[(slug, int(text))] = visibility == public
-        if with_terms:
-            self._pattern = None
-
-    def _wanted(self, sources, *, with_terms: bool) -> tuple[set, set, set]:
-        slugs: set[str] = set()
-        titles: set[str] = set()
-        sessions: set[tuple[str, int]] = set()
-        for source, course_slug in sources:
-            for target, _label in _WIKI_LINK.findall(source):
-                target = " ".join(target.split())
-                if target.startswith(_READING_PREFIX):
-                    slugs.add(target[len(_READING_PREFIX) :].strip())
-                elif (key := _session_key(target, course_slug)) is not None:
-                    if key[0]:
-                        sessions.add(key)
-                elif with_terms or _fold(target) not in self.slug_by_name:
-                    titles.add(target)  # terms win: a term's name needs no reading
-        wanted = []
-        for kind, targets in (("reading", slugs), ("title", titles), ("session", sessions)):
-            new = sorted(t for t in targets if (kind, t) not in self._asked)[:MAX_LOOKUPS]
-            self._asked.update((kind, t) for t in new)
-            wanted.append(set(new))
-        return tuple(wanted)
-
-
-def glossary_from_database(sources: Iterable[tuple[str, str]] = ()) -> Glossary:
-    """Every term name, and the readings and sessions that `sources` link to: one query."""
-    glossary = Glossary()
-    glossary.load(sources, with_terms=True)
-    return glossary
-
-
 def check_markdown_length(instance, *field_names: str) -> None:
     """For a model's clean(): every named markdown field within MARKDOWN_MAX_CHARS."""
     errors = {
@@ -250,7 +129,8 @@ def render_markdown(
 ) -> str:
     """Sanitized HTML for a user's markdown; safe to mark safe in a template.
 
-    `glossary` defaults to the current one from the database; `skip_term_slug` keeps a term's
+    `glossary` defaults to one loaded for this text through the lookups the apps registered
+    (tracker/glossary.py); `skip_term_slug` keeps a term's
     own definition from linking to itself; `course_slug` names the course the text belongs to
     (a reflection's, a session note's, an abstract's), where `[[Session 3]]` looks.
     """
@@ -320,7 +200,7 @@ class _Linker:
         text = html.unescape(escaped)
         pieces: list[str] = []
         position = 0
-        for wiki in _WIKI_LINK.finditer(text):
+        for wiki in WIKI_LINK.finditer(text):
             pieces.append(self._auto_link(text[position : wiki.start()]))
             pieces.append(self._wiki_link(wiki.group(1).strip(), (wiki.group(2) or "").strip()))
             position = wiki.end()
@@ -328,18 +208,18 @@ class _Linker:
         return "".join(pieces)
 
     def _wiki_link(self, target: str, label: str) -> str:
-        if target.startswith(_READING_PREFIX):
-            slug = target[len(_READING_PREFIX) :].strip()
+        if target.startswith(READING_PREFIX):
+            slug = target[len(READING_PREFIX) :].strip()
             title = self.glossary.reading_titles.get(slug)
             if title is None:
                 return _missing(label or slug, "No reading with this slug yet")
             return _anchor(self._url(reading_url, slug), label or title, "reading-link")
-        folded = _fold(target)
+        folded = fold(target)
         slug = self.glossary.slug_by_name.get(folded)
         if slug is not None:
             self.linked_slugs.add(slug)
             return _anchor(self._url(term_url, slug), label or target, "term-link")
-        if (session := _session_key(target, self.course_slug)) is not None:
+        if (session := session_key(target, self.course_slug)) is not None:
             return self._session_link(session, label or target)
         slug = self.glossary.reading_by_title.get(folded)
         if slug is not None:
@@ -372,7 +252,7 @@ class _Linker:
         pieces: list[str] = []
         position = 0
         for mention in pattern.finditer(text):
-            slug = self.glossary.slug_by_name.get(_fold(mention.group(0)))
+            slug = self.glossary.slug_by_name.get(fold(mention.group(0)))
             if slug is None or slug in self.linked_slugs:
                 continue  # only the first mention of each term in a document is linked
             self.linked_slugs.add(slug)

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.db.models import F, Q
 
-from tracker.markdown import course_links_marker, glossary_from_database, render_markdown
+from tracker.glossary import glossary_from_database
+from tracker.markdown import course_links_marker, render_markdown
 
 # (app label, model, source field, HTML field, path to the slug of the course the text belongs
 # to, or ""). A new model with user markdown is added here.

@@ -15,7 +15,6 @@ from readings.models import (
     TermRevision,
 )
 from sessions import selectors as session_selectors
-from sessions.models import Session
 from tracker.api.serializers import (
     MAX_INTEGER,
     IdReferenceField,
@@ -334,7 +333,10 @@ class NoteUpdateInputSerializer(StrictInputSerializer):
 class NoteCreateInputSerializer(NoteUpdateInputSerializer):
     """A note belongs to exactly one of `session`, `reading` or `term`."""
 
-    session = IdReferenceField(queryset=Session.objects.none(), required=False, allow_null=True)
+    # Sessions the viewer may see, set in __init__; the model comes from Note's own foreign key.
+    session = IdReferenceField(
+        queryset=Note.session.field.related_model.objects.none(), required=False, allow_null=True
+    )
     reading = SlugReferenceField(queryset=Reading.objects.all(), required=False, allow_null=True)
     term = SlugReferenceField(queryset=GlossaryTerm.objects.all(), required=False, allow_null=True)
     version = None  # a new note has no version to start from
