@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from readings import services
 from readings.models import (
     Author,
     GlossaryTerm,
@@ -12,7 +13,7 @@ from readings.models import (
     TermName,
     TermRevision,
 )
-from tracker.markdown import render_markdown
+from tracker.admin import ServiceWriteAdmin
 
 
 class ReadingAuthorInline(admin.TabularInline):
@@ -22,17 +23,16 @@ class ReadingAuthorInline(admin.TabularInline):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(ServiceWriteAdmin):
     list_display = ["title", "kind", "year", "source", "arxiv_id", "doi", "created_at"]
     list_filter = ["kind", "year", "tags"]
     search_fields = ["title", "source", "arxiv_id", "doi", "isbn", "authors__family_name"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["tags"]
     inlines = [ReadingAuthorInline]
-
-    def save_model(self, request, obj, form, change):
-        obj.summary_html = render_markdown(obj.summary)
-        super().save_model(request, obj, form, change)
+    create_service = services.reading_create
+    update_service = services.reading_update
+    fixed_fields = ("slug", "added_by")
 
 
 @admin.register(Author)
@@ -57,21 +57,27 @@ class ReadingStatusAdmin(admin.ModelAdmin):
 
 
 @admin.register(Highlight)
-class HighlightAdmin(admin.ModelAdmin):
+class HighlightAdmin(ServiceWriteAdmin):
     list_display = ["phrase", "reading", "author", "visibility", "created_at"]
     list_filter = ["visibility"]
     search_fields = ["phrase", "comment", "reading__title"]
     list_select_related = ["reading", "author"]
-
-    def save_model(self, request, obj, form, change):
-        obj.comment_html = render_markdown(obj.comment)
-        super().save_model(request, obj, form, change)
+    create_service = services.highlight_save
+    update_service = services.highlight_update
+    fixed_fields = ("author", "reading")
 
 
 class TermNameInline(admin.TabularInline):
+    """Shown, not edited: names and aliases change with the term, as a revision."""
+
     model = TermName
     extra = 0
-    readonly_fields = ["folded"]
+    can_delete = False
+    fields = ["name", "is_primary", "folded"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class TermRevisionInline(admin.TabularInline):
@@ -86,14 +92,24 @@ class TermRevisionInline(admin.TabularInline):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
-    """Read-mostly here: edits belong on the term page, where each one becomes a revision."""
+class GlossaryTermAdmin(ServiceWriteAdmin):
+    """Each edit here becomes a revision by the administrator, as on the term page."""
 
     list_display = ["name", "slug", "level", "updated_at"]
     list_filter = ["level"]
     search_fields = ["name", "names__name", "definition"]
     readonly_fields = ["definition_html"]
     inlines = [TermNameInline, TermRevisionInline]
+    create_service = services.term_create
+    update_service = services.term_update
+    update_argument = "term"
+    fixed_fields = ("slug",)
+
+    def service_extras(self, request, form, change):
+        extras = {"author": request.user, "summary": "Edited in the admin" if change else "Created"}
+        if not change or "related" in form.changed_data:
+            extras["related"] = form.cleaned_data["related"]
+        return extras
 
 
 @admin.register(TermRevision)
@@ -110,13 +126,13 @@ class TermRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(ServiceWriteAdmin):
     list_display = ["author", "session", "reading", "term", "visibility", "created_at"]
     list_filter = ["visibility"]
     search_fields = ["body", "author__username"]
     list_select_related = ["author", "session", "reading", "term"]
     raw_id_fields = ["session", "reading", "term"]
-
-    def save_model(self, request, obj, form, change):
-        obj.body_html = render_markdown(obj.body)
-        super().save_model(request, obj, form, change)
+    readonly_fields = ["version"]
+    create_service = services.note_save
+    update_service = services.note_update
+    fixed_fields = ("author", "session", "reading", "term")

@@ -23,6 +23,7 @@ from sessions import selectors as session_selectors
 from tracker.concurrency import EditConflict
 from tracker.forms import add_service_errors, show_edit_conflict
 from tracker.view_helpers import redirect_back, signed_in_required
+from tracker.visibility import may_edit
 
 LIBRARY_PAGE_SIZE = 50
 
@@ -180,7 +181,7 @@ def note_add(request, kind, slug):
 def note_edit(request, note_id):
     """Only its author edits a note; to anyone else it does not exist here."""
     note = get_object_or_404(Note.objects.select_related("session__course"), pk=note_id)
-    if note.author_id != request.user.pk:
+    if not may_edit(request.user, note):
         raise Http404("No such note of yours.")
     form = NoteForm(
         request.POST or None,

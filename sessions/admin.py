@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sessions import services
 from sessions.models import (
     AgendaItem,
     Attendance,
@@ -11,7 +12,7 @@ from sessions.models import (
     SessionReading,
     Speaker,
 )
-from tracker.markdown import render_markdown
+from tracker.admin import ServiceWriteAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,16 +22,15 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ServiceWriteAdmin):
     list_display = ["title", "slug", "kind", "visibility", "time_zone", "created_at"]
     list_filter = ["kind", "visibility"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [MembershipInline]
-
-    def save_model(self, request, obj, form, change):
-        obj.description_html = render_markdown(obj.description)
-        super().save_model(request, obj, form, change)
+    create_service = services.course_create
+    update_service = services.course_update
+    fixed_fields = ("slug",)  # links, feeds and exports carry it
 
 
 @admin.register(Membership)
@@ -76,17 +76,16 @@ class SessionReadingInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ServiceWriteAdmin):
     list_display = ["title", "course", "number", "starts_at", "status"]
     list_filter = ["status", "course"]
     search_fields = ["title", "abstract", "course__title", "speakers__name"]
     date_hierarchy = "starts_at"
     list_select_related = ["course"]
     inlines = [SpeakerInline, AgendaItemInline, SessionReadingInline]
-
-    def save_model(self, request, obj, form, change):
-        obj.abstract_html = render_markdown(obj.abstract)
-        super().save_model(request, obj, form, change)
+    create_service = services.session_create
+    update_service = services.session_update
+    fixed_fields = ("course",)
 
 
 @admin.register(Attendance)
@@ -98,16 +97,16 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reflection)
-class ReflectionAdmin(admin.ModelAdmin):
+class ReflectionAdmin(ServiceWriteAdmin):
     list_display = ["author", "session", "covers_until", "visibility", "updated_at"]
     list_filter = ["visibility", "session__course"]
     search_fields = ["author__username", "body", "session__title"]
     list_select_related = ["author", "session__course", "covers_until"]
     raw_id_fields = ["session", "covers_until"]
-
-    def save_model(self, request, obj, form, change):
-        obj.body_html = render_markdown(obj.body)
-        super().save_model(request, obj, form, change)
+    readonly_fields = ["version"]
+    create_service = services.reflection_create
+    update_service = services.reflection_update
+    fixed_fields = ("author", "session")
 
 
 from sessions import admin_notebooks  # noqa: E402, F401 (registers the notebook admin)

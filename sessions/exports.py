@@ -1,4 +1,4 @@
-"""A learner's notebook for a course as one markdown document, in session order.
+"""A learner's journal for a course as one markdown document, in session order.
 
 Two views of it: a member's own (their reflections, notes and highlights, whatever their
 visibility) and the course's public one (public reflections only, by any author). Both start
@@ -20,8 +20,8 @@ from tracker.timezones import to_zone
 from tracker.visibility import Visibility
 
 
-def learning_notebook_markdown(*, course: Course, user=None, public_only: bool = False) -> str:
-    """The member's notebook (user given) or the course's public notebook (public_only)."""
+def journal_markdown(*, course: Course, user=None, public_only: bool = False) -> str:
+    """The member's journal (user given) or the course's public journal (public_only)."""
     if public_only:
         reflections = reflections_visible_to(None).filter(visibility=Visibility.PUBLIC)
         notes = Note.objects.none()
@@ -108,8 +108,8 @@ def _display_name(user) -> str:
     return (profile.display_name if profile else "") or user.get_username()
 
 
-def learning_notebook_zip(*, course: Course, user) -> bytes:
-    """The member's notebook markdown plus the images that succeeded runs of the course's
+def journal_zip(*, course: Course, user) -> bytes:
+    """The member's journal markdown plus the images that succeeded runs of the course's
     sessions made (those the user may see), read through Django's storage."""
     images = (
         artifacts_visible_to(user)
@@ -123,7 +123,7 @@ def learning_notebook_zip(*, course: Course, user) -> bytes:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("notebook.md", learning_notebook_markdown(course=course, user=user))
+        archive.writestr("journal.md", journal_markdown(course=course, user=user))
         for image in images:
             session = image.run.notebook.session
             name = f"images/session-{session.number}/run-{image.run_id}-{image.name}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sessions import views, views_calendars, views_courses, views_exports
+from tracker.view_helpers import moved_permanently
 
 urlpatterns = [
     path("courses/", views.course_list, name="course_list"),
@@ -50,10 +51,20 @@ urlpatterns = [
         views_calendars.calendar_token_regenerate,
         name="calendar_token_regenerate",
     ),
-    # Learning-notebook exports
-    path("courses/<slug:slug>/notebook.md", views_exports.notebook_markdown, name="notebook_md"),
-    path("courses/<slug:slug>/notebook.zip", views_exports.notebook_zip, name="notebook_zip"),
-    path("courses/<slug:slug>/notebook/", views_exports.public_notebook, name="public_notebook"),
+    # The learner's journal
+    path("courses/<slug:slug>/journal.md", views_exports.journal_markdown, name="journal_md"),
+    path("courses/<slug:slug>/journal.zip", views_exports.journal_zip, name="journal_zip"),
+    path("courses/<slug:slug>/journal/", views_exports.public_journal, name="public_journal"),
+    # Its addresses from when it was called a notebook: bookmarks and subscriptions follow.
+    path("courses/<slug:slug>/notebook.md", moved_permanently("journal_md"), name="old_journal_md"),
+    path(
+        "courses/<slug:slug>/notebook.zip", moved_permanently("journal_zip"), name="old_journal_zip"
+    ),
+    path(
+        "courses/<slug:slug>/notebook/",
+        moved_permanently("public_journal"),
+        name="old_public_journal",
+    ),
     # Running a course: the course itself, members and invitations (sessions/views_courses.py)
     path("courses/<slug:slug>/edit/", views_courses.course_edit, name="course_edit"),
     path("courses/<slug:slug>/delete/", views_courses.course_delete, name="course_delete"),

@@ -1,5 +1,5 @@
-"""A learner's notebook for a course: their own as markdown or a zip (signed in), and the
-course's public notebook page (public courses, public reflections only)."""
+"""A learner's journal for a course: their own as markdown or a zip (signed in), and the
+course's public journal page (public courses, public reflections only)."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,23 +16,23 @@ def _download(body, content_type: str, file_name: str) -> HttpResponse:
 
 
 @signed_in_required
-def notebook_markdown(request, slug):
+def journal_markdown(request, slug):
     course = selectors.course_visible_to(request.user, slug=slug)
-    text = exports.learning_notebook_markdown(course=course, user=request.user)
-    return _download(text, "text/markdown; charset=utf-8", f"{course.slug}-notebook.md")
+    text = exports.journal_markdown(course=course, user=request.user)
+    return _download(text, "text/markdown; charset=utf-8", f"{course.slug}-journal.md")
 
 
 @signed_in_required
-def notebook_zip(request, slug):
+def journal_zip(request, slug):
     course = selectors.course_visible_to(request.user, slug=slug)
-    body = exports.learning_notebook_zip(course=course, user=request.user)
-    return _download(body, "application/zip", f"{course.slug}-notebook.zip")
+    body = exports.journal_zip(course=course, user=request.user)
+    return _download(body, "application/zip", f"{course.slug}-journal.zip")
 
 
-def public_notebook(request, slug):
-    # Whoever asks, only a public course has a public notebook.
+def public_journal(request, slug):
+    # Whoever asks, only a public course has a public journal.
     course = selectors.course_visible_to(None, slug=slug)
-    text = exports.learning_notebook_markdown(course=course, public_only=True)
+    text = exports.journal_markdown(course=course, public_only=True)
     # render_markdown sanitizes; the template shows its output as is, escaped nowhere else.
     html = render_markdown(text)
-    return render(request, "sessions/public_notebook.html", {"course": course, "html": html})
+    return render(request, "sessions/public_journal.html", {"course": course, "html": html})

@@ -133,7 +133,7 @@ def test_public_course_feed_stays_cacheable(client):
 def test_exports_for_a_signed_in_person_are_never_stored(client, course_with_roles):
     course, _organizer, member, _outsider = course_with_roles
     client.force_login(member)
-    markdown = client.get(reverse("notebook_md", args=[course.slug]))
+    markdown = client.get(reverse("journal_md", args=[course.slug]))
     readings = client.get(reverse("reading_export", args=["bibtex"]), {"course": course.slug})
     assert markdown.status_code == readings.status_code == 200
     assert markdown["Cache-Control"] == readings["Cache-Control"] == NOT_STORED

@@ -1,4 +1,8 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
+from django.db import models
 
 from tracker.models import Profile
 
@@ -8,3 +12,59 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "display_name", "time_zone"]
     search_fields = ["user__username", "display_name"]
     exclude = ["calendar_token"]
+
+
+class ServiceWriteAdmin(admin.ModelAdmin):
+    """An admin whose saves go through the app's services, like the pages' and the API's: the
+    markdown is rendered there (with its course's wiki-links), versions are bumped, glossary
+    edits become revisions, and the row is locked and only the changed fields are written.
+
+    A subclass names its two services. `create_service` gets the form's fields as keywords;
+    `update_service` gets the object (keyword `update_argument`, the model's name by default)
+    and only the fields the form changed. `fixed_fields` are given at creation and read-only
+    afterwards (the services do not move a reflection to another author, say). Many-to-many
+    fields are left to the admin's own save_related unless `service_extras` passes them.
+    """
+
+    create_service: Callable[..., models.Model]
+    update_service: Callable[..., models.Model]
+    update_argument: str = ""
+    fixed_fields: tuple[str, ...] = ()
+
+    def service_extras(self, request, form, change: bool) -> dict[str, Any]:
+        """Keywords a service needs beyond the form's plain fields (who acts, for instance)."""
+        return {}
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly += [name for name in self.fixed_fields if name not in readonly]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        prepopulated = super().get_prepopulated_fields(request, obj)
+        if obj is None:
+            return prepopulated
+        # A read-only field is no input for the admin's slug script to fill.
+        return {name: src for name, src in prepopulated.items() if name not in self.fixed_fields}
+
+    def save_model(self, request, obj, form, change):
+        plain = {f.name for f in obj._meta.concrete_fields}
+        names = form.changed_data if change else form.cleaned_data
+        fields = {name: form.cleaned_data[name] for name in names if name in plain}
+        fields |= self.service_extras(request, form, change)
+        if change:
+            argument = self.update_argument or obj._meta.model_name
+            saved = type(self).update_service(**{argument: obj}, **fields)
+        else:
+            saved = type(self).create_service(**fields)
+        _adopt(obj, saved)
+
+
+def _adopt(obj: models.Model, saved: models.Model) -> None:
+    """The admin goes on with `obj` (inlines, many-to-many, its messages): make it the row the
+    service saved."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db

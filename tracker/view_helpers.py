@@ -1,4 +1,5 @@
-"""Small pieces every page view shares: sign-in checks that suit htmx, safe redirects."""
+"""Small pieces every page view shares: sign-in checks that suit htmx, safe redirects, moved
+addresses."""
 
 from functools import wraps
 
@@ -7,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import RedirectView
 
 
 def signed_in_required(view):
@@ -33,3 +35,9 @@ def redirect_back(request, default: str):
     ):
         return redirect(target)
     return redirect(default)
+
+
+def moved_permanently(pattern_name: str):
+    """A view for an address that moved to `pattern_name` (same URL arguments): a 301 that
+    keeps the query string, so old bookmarks and calendar or feed subscriptions keep working."""
+    return RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)

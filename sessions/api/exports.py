@@ -1,4 +1,4 @@
-"""The signed-in user's learning notebook for a course, as markdown."""
+"""The signed-in user's journal for a course, as markdown."""
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -11,7 +11,7 @@ from sessions.api.calendars import SLUG_PARAMETER
 from tracker.api.downloads import DownloadMixin
 
 
-class NotebookMarkdownView(DownloadMixin, APIView):
+class JournalMarkdownView(DownloadMixin, APIView):
     """My reflections, notes and highlights for a course, with its glossary, as one markdown
     document in session order."""
 
@@ -20,11 +20,11 @@ class NotebookMarkdownView(DownloadMixin, APIView):
     @extend_schema(
         parameters=[SLUG_PARAMETER],
         responses={(200, "text/markdown"): OpenApiTypes.STR},
-        operation_id="courses_notebook_retrieve",
+        operation_id="courses_journal_retrieve",
     )
     def get(self, request, slug):
         course = selectors.course_visible_to(request.user, slug=slug)
-        text = exports.learning_notebook_markdown(course=course, user=request.user)
+        text = exports.journal_markdown(course=course, user=request.user)
         response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{course.slug}-notebook.md"'
+        response["Content-Disposition"] = f'attachment; filename="{course.slug}-journal.md"'
         return response

@@ -1,4 +1,4 @@
-"""API: the course calendar feed, calendar import (dry run and apply), notebook markdown."""
+"""API: the course calendar feed, calendar import (dry run and apply), journal markdown."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -96,12 +96,22 @@ def test_calendar_import_accepts_a_file_and_refuses_a_broken_one(as_user, people
     ("who", "status"),
     [("anonymous", 401), ("non_member", 404), ("member", 200), ("organizer", 200)],
 )
-def test_notebook_markdown_is_mine_for_those_who_see_the_course(as_user, people, who, status):
+def test_journal_markdown_is_mine_for_those_who_see_the_course(as_user, people, who, status):
     course, users = people
     session = SessionFactory(course=course)
     ReflectionFactory(session=session, author=users["member"], body="Member's own thought")
-    response = as_user(users[who]).get(f"/api/v1/courses/{course.slug}/notebook.md")
+    response = as_user(users[who]).get(f"/api/v1/courses/{course.slug}/journal.md")
     assert response.status_code == status
     if status == 200:
         assert response["Content-Type"] == "text/markdown; charset=utf-8"
         assert ("Member's own thought" in response.content.decode()) is (who == "member")
+
+
+def test_the_old_notebook_markdown_address_moves_permanently_to_the_journal(as_user, people):
+    course, users = people
+    ReflectionFactory(session=SessionFactory(course=course), author=users["member"], body="Kept")
+    client = as_user(users["member"])
+    response = client.get(f"/api/v1/courses/{course.slug}/notebook.md?download=1")
+    assert response.status_code == 301
+    assert response["Location"] == f"/api/v1/courses/{course.slug}/journal.md?download=1"
+    assert "Kept" in client.get(response["Location"]).content.decode()

@@ -115,7 +115,7 @@ PAGES = [
     Page("calendar_import", "{course}calendar/import/", roles=(ORGANIZER,)),
     Page("calendar_import", "{course}calendar/import/", roles=(ORGANIZER,),
          reach=_preview_calendar_import, label="calendar import preview"),
-    Page("public_notebook", "{course}notebook/"),
+    Page("public_journal", "{course}journal/"),
     Page("session_notebooks", "{session}notebooks/"),
     Page("run_detail", "{run}"),
     Page("reading_list", "/readings/"),
@@ -142,7 +142,8 @@ PAGES = [
 NOT_PAGES = {
     "logout", "api_token_regenerate", "markdown_preview", "healthz", "readyz", "api_search",
     "api-workers", "attendance_set", "session_note_add", "course_calendar", "session_calendar",
-    "personal_calendar", "calendar_token_regenerate", "notebook_md", "notebook_zip",
+    "personal_calendar", "calendar_token_regenerate", "journal_md", "journal_zip",
+    "old_journal_md", "old_journal_zip", "old_public_journal",
     "reading_export", "reading_status_set", "note_add", "term_revert", "notebook_upload",
     "notebook_file", "notebook_delete", "run_start", "run_status", "run_cancel", "run_delete",
     "artifact_file", "course_delete", "member_add", "member_role", "member_remove",

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from readings import services as reading_services
 from sessions import services
-from sessions.exports import learning_notebook_markdown
+from sessions.exports import journal_markdown
 from sessions.models import Course
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +16,10 @@ def demo():
     return User.objects.get(username="member"), User.objects.get(username="organizer")
 
 
-def test_a_members_notebook_lists_their_reflections_in_session_order(demo):
+def test_a_members_journal_lists_their_reflections_in_session_order(demo):
     member, _ = demo
     course = Course.objects.get(slug="ai-safety-alignment")
-    text = learning_notebook_markdown(course=course, user=member)
+    text = journal_markdown(course=course, user=member)
     assert text.startswith("# AI Safety Fundamentals: Alignment\n")
     positions = [text.index(f"## Session {n}:") for n in range(1, 12)]
     assert positions == sorted(positions)
@@ -28,7 +28,7 @@ def test_a_members_notebook_lists_their_reflections_in_session_order(demo):
     assert "## Glossary" in text and "**Superposition**" in text
 
 
-def test_the_public_notebook_shows_public_reflections_only(demo):
+def test_the_public_journal_shows_public_reflections_only(demo):
     member, _ = demo
     course = Course.objects.get(slug="interpretability-reading-group")
     session = course.sessions.get(number=1)
@@ -38,21 +38,21 @@ def test_the_public_notebook_shows_public_reflections_only(demo):
     reading_services.note_save(
         author=member, session=session, body="Private note", visibility="private"
     )
-    text = learning_notebook_markdown(course=course, public_only=True)
+    text = journal_markdown(course=course, public_only=True)
     assert "Out loud" in text and "by Max Member" in text
     assert "Kept to me" not in text and "Private note" not in text
 
 
-def test_another_members_notebook_never_contains_my_private_writing(demo):
+def test_another_members_journal_never_contains_my_private_writing(demo):
     _member, organizer = demo
     course = Course.objects.get(slug="ai-safety-alignment")
-    text = learning_notebook_markdown(course=course, user=organizer)
+    text = journal_markdown(course=course, user=organizer)
     assert "Dictionary learning is remarkable" not in text
 
 
 def test_a_members_highlights_appear_with_deep_links(demo):
     member, _ = demo
     course = Course.objects.get(slug="interpretability-reading-group")
-    text = learning_notebook_markdown(course=course, user=member)
+    text = journal_markdown(course=course, user=member)
     assert "## Highlights" in text
     assert "#:~:text=Making%20sense%20of%20these" in text

@@ -3,11 +3,13 @@ selectors (an invisible object is a 404 before these run); these decide who may 
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from tracker.visibility import may_edit
+
 
 class IsAuthorOrReadOnly(BasePermission):
-    """Only the author changes or deletes a reflection, note or highlight."""
+    """Only the author changes or deletes a reflection, note or highlight (the pages' rule)."""
 
     message = "Only its author may change this."
 
     def has_object_permission(self, request, view, obj) -> bool:
-        return request.method in SAFE_METHODS or obj.author_id == request.user.id
+        return request.method in SAFE_METHODS or may_edit(request.user, obj)

@@ -11,8 +11,9 @@ from readings import api as readings_api
 from readings.api.bibliography import ReadingExportView, ReadingImportView
 from sessions import api as sessions_api
 from sessions.api.calendars import CalendarImportView, CourseCalendarView
-from sessions.api.exports import NotebookMarkdownView
+from sessions.api.exports import JournalMarkdownView
 from tracker.api.views import MeView, TokenView
+from tracker.view_helpers import moved_permanently
 
 app_name = "api"
 
@@ -42,7 +43,13 @@ urlpatterns = [
         CalendarImportView.as_view(),
         name="course-calendar-import",
     ),
-    path("v1/courses/<slug:slug>/notebook.md", NotebookMarkdownView.as_view(), name="notebook-md"),
+    path("v1/courses/<slug:slug>/journal.md", JournalMarkdownView.as_view(), name="journal-md"),
+    # Its address from when the journal was called a notebook.
+    path(
+        "v1/courses/<slug:slug>/notebook.md",
+        moved_permanently("api:journal-md"),
+        name="old-journal-md",
+    ),
     path("v1/readings/export", ReadingExportView.as_view(), name="reading-export"),
     path("v1/readings/import", ReadingImportView.as_view(), name="reading-import"),
     path("v1/", include(router.urls)),

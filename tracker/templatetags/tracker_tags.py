@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from tracker.timezones import to_zone
-from tracker.visibility import Visibility
+from tracker.visibility import Visibility, may_edit
 
 register = template.Library()
 
@@ -23,6 +23,12 @@ def display_name(user) -> str:
     except ObjectDoesNotExist:
         chosen = ""
     return chosen or user.get_username()
+
+
+@register.filter
+def editable_by(writing, user) -> bool:
+    """`{% if note|editable_by:user %}`: the Edit link shows where the edit page lets one in."""
+    return may_edit(user, writing)
 
 
 @register.filter
