@@ -2,6 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from tracker.models import Profile
@@ -47,6 +48,34 @@ class ServiceWriteAdmin(admin.ModelAdmin):
             return prepopulated
         # A read-only field is no input for the admin's slug script to fill.
         return {name: src for name, src in prepopulated.items() if name not in self.fixed_fields}
+
+    def changeform_view(self, request, *args, **kwargs):
+        """A rule only the service knows (a name another term has, say) refuses the save: the
+        atomic block around the first try has undone everything, so the page is built again,
+        this time with the service's reasons as form errors and what was typed kept."""
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as error:
+            request.service_error = error
+            return super().changeform_view(request, *args, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "service_error", None)
+        if error is None:
+            return form_class
+
+        class RefusedByService(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                reasons = (
+                    error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+                )
+                for field, messages in reasons.items():
+                    self.add_error(field if field in self.fields else None, messages)
+                return cleaned
+
+        return RefusedByService
 
     def save_model(self, request, obj, form, change):
         plain = {f.name for f in obj._meta.concrete_fields}

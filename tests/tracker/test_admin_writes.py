@@ -144,3 +144,25 @@ def test_markdown_edited_in_any_admin_is_rendered_by_the_service(admin_client, k
     assert response.status_code == 302, response.context["adminform"].form.errors
     saved = type(obj).objects.get(pk=obj.pk)
     assert getattr(saved, rendered) == "<p>Now <em>emphasised</em>.</p>"
+
+
+def test_a_name_the_service_refuses_is_a_form_error_in_the_admin_and_nothing_changes(
+    admin_client,
+):
+    GlossaryTermFactory(name="Superposition", aliases=("polysemanticity",))
+    term = GlossaryTermFactory(name="Features", definition="Directions in activation space.")
+    url = _change_url(term)
+    data = _form_data(
+        admin_client.get(url), name="Polysemanticity", definition="Typed, not to be lost."
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "already a name of “Superposition”" in str(form.errors)
+    assert form["definition"].value() == "Typed, not to be lost."
+    term = GlossaryTerm.objects.get(pk=term.pk)
+    assert (term.name, term.definition, term.version) == (
+        "Features",
+        "Directions in activation space.",
+        1,
+    )
