@@ -108,6 +108,3 @@ class ReflectionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.body_html = render_markdown(obj.body)
         super().save_model(request, obj, form, change)
-
-
-from sessions import admin_notebooks  # noqa: E402, F401 (registers the notebook admin)

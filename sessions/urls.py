@@ -52,7 +52,7 @@ urlpatterns = [
     ),
     # Learning-notebook exports
     path("courses/<slug:slug>/notebook.md", views_exports.notebook_markdown, name="notebook_md"),
-    path("courses/<slug:slug>/notebook.zip", views_exports.notebook_zip, name="notebook_zip"),
+    # notebook.zip holds run images too: notebooks/urls.py serves it.
     path("courses/<slug:slug>/notebook/", views_exports.public_notebook, name="public_notebook"),
     # Running a course: the course itself, members and invitations (sessions/views_courses.py)
     path("courses/<slug:slug>/edit/", views_courses.course_edit, name="course_edit"),

@@ -22,13 +22,6 @@ def notebook_markdown(request, slug):
     return _download(text, "text/markdown; charset=utf-8", f"{course.slug}-notebook.md")
 
 
-@signed_in_required
-def notebook_zip(request, slug):
-    course = selectors.course_visible_to(request.user, slug=slug)
-    body = exports.learning_notebook_zip(course=course, user=request.user)
-    return _download(body, "application/zip", f"{course.slug}-notebook.zip")
-
-
 def public_notebook(request, slug):
     # Whoever asks, only a public course has a public notebook.
     course = selectors.course_visible_to(None, slug=slug)

@@ -12,11 +12,12 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from notebooks import services as run_services
+from notebooks.models import Notebook
 from readings import services as reading_services
 from readings.models import GlossaryTerm, Highlight, Note, Reading, ReadingStatus
 from sessions import services as session_services
-from sessions.models import Attendance, Course, Notebook, Reflection, Session
-from sessions.runs import services as run_services
+from sessions.models import Attendance, Course, Reflection, Session
 from tracker import demo_data as data
 from tracker.models import DemoObject, Profile
 
@@ -267,7 +268,7 @@ class DemoLoader:
 
     def notebooks(self, organizer) -> None:
         """The two demo notebooks on the reading group's sessions, ready for a run."""
-        folder = settings.BASE_DIR / "sessions" / "demos" / "notebooks"
+        folder = settings.BASE_DIR / "demos" / "notebooks"
         slug = data.READING_GROUP["slug"]
         for number, title, file_name in data.DEMO_NOTEBOOKS:
             session = Session.objects.filter(course__slug=slug, number=number).first()
