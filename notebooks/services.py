@@ -17,6 +17,7 @@ from notebooks.ipynb import validation
 from notebooks.models import Notebook, Run
 from sessions.models import Session
 from tracker.celery import app as celery_app
+from tracker.concurrency import StateConflict
 from tracker.validation import save_validated
 
 logger = logging.getLogger(__name__)
@@ -26,9 +27,9 @@ logger = logging.getLogger(__name__)
 EXECUTE_RUN_TASK = "sessions.execute_run"
 
 
-class RunStateError(Exception):
+class RunStateError(StateConflict):
     """The run is not in a state that allows this (cancelling a finished run, deleting a live
-    one); says which state it is in."""
+    one); says which state it is in (a 409 in the API)."""
 
 
 def _read_upload(file: Any) -> bytes:

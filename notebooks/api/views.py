@@ -5,16 +5,13 @@ organizer of the course (403 otherwise) and go through notebooks.services, whose
 ValidationErrors become 400s naming the field.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from notebooks import selectors, services
@@ -23,20 +20,7 @@ from notebooks.models import Artifact, Notebook, Queue, Run
 from sessions.models import Session
 from sessions.selectors import sessions_visible_to
 from tracker.api.parsers import JSONParser
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    detail = (
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    )
-    if NON_FIELD_ERRORS in detail:
-        detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
-    return serializers.ValidationError(detail)
+from tracker.api.viewsets import ResourceViewSet
 
 
 @extend_schema_field(
@@ -177,22 +161,13 @@ def _require_organizer(user, session: Session) -> None:
         raise PermissionDenied("Only organizers of the course manage its notebooks and runs.")
 
 
-class _NotebookAPIBase:
-    authentication_classes = [SessionAuthentication, TokenAuthentication]
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-
-class NotebookViewSet(
-    _NotebookAPIBase,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class NotebookViewSet(ResourceViewSet):
     """Notebooks of the sessions the user can see; `?session=<id>` narrows the list."""
 
     serializer_class = NotebookSerializer
+    input_serializer_classes = {"create": NotebookCreateSerializer}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    conflict_actions = {"destroy"}
 
     def get_queryset(self):
         notebooks = selectors.notebooks_visible_to(self.request.user).order_by("id")
@@ -203,26 +178,15 @@ class NotebookViewSet(
             notebooks = notebooks.filter(session_id=int(session_id))
         return notebooks
 
-    @extend_schema(request=NotebookCreateSerializer, responses={201: NotebookSerializer})
-    def create(self, request):
-        given = NotebookCreateSerializer(data=request.data, context={"request": request})
-        given.is_valid(raise_exception=True)
-        data = dict(given.validated_data)
+    def perform_create(self, data):
+        data = dict(data)
         session = data.pop("session")
-        _require_organizer(request.user, session)
-        try:
-            notebook = services.notebook_create(session=session, created_by=request.user, **data)
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from None
-        output = NotebookSerializer(notebook, context={"request": request})
-        return Response(output.data, status=status.HTTP_201_CREATED)
+        _require_organizer(self.request.user, session)
+        return services.notebook_create(session=session, created_by=self.request.user, **data)
 
     def perform_destroy(self, notebook):
         _require_organizer(self.request.user, notebook.session)
-        try:
-            services.notebook_delete(notebook=notebook)
-        except services.RunStateError as error:
-            raise Conflict(str(error)) from None
+        services.notebook_delete(notebook=notebook)
 
     @extend_schema(methods=["GET"], responses=RunSerializer(many=True))
     @extend_schema(methods=["POST"], request=RunStartSerializer, responses={201: RunSerializer})
@@ -246,46 +210,38 @@ class NotebookViewSet(
         _require_organizer(request.user, notebook.session)
         given = RunStartSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            run = services.run_start(
-                notebook=notebook,
-                started_by=request.user,
-                parameters=given.validated_data.get("parameters"),
-            )
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from None
+        run = services.run_start(
+            notebook=notebook,
+            started_by=request.user,
+            parameters=given.validated_data.get("parameters"),
+        )
         output = RunSerializer(run, context={"request": request})
         return Response(output.data, status=status.HTTP_201_CREATED)
 
 
+# Not a ResourceViewSet: runs have no list of their own (a notebook's `runs` is theirs).
 class RunViewSet(
-    _NotebookAPIBase,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = RunSerializer
+    conflict_actions = {"destroy", "cancel"}
 
     def get_queryset(self):
         return selectors.runs_with_artifacts(selectors.runs_visible_to(self.request.user))
 
     def perform_destroy(self, run):
         _require_organizer(self.request.user, run.notebook.session)
-        try:
-            services.run_delete(run=run)
-        except services.RunStateError as error:
-            raise Conflict(str(error)) from None
+        services.run_delete(run=run)
 
-    @extend_schema(request=None, responses={200: RunSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request=None, responses={200: RunSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancels a queued run at once; asks a running run's worker to stop it. A finished run
         answers 409."""
         run = self.get_object()
         _require_organizer(request.user, run.notebook.session)
-        try:
-            run = services.run_cancel(run=run, user=request.user)
-        except services.RunStateError as error:
-            raise Conflict(str(error)) from None
+        run = services.run_cancel(run=run, user=request.user)
         run = self.get_queryset().get(pk=run.pk)
         return Response(RunSerializer(run, context={"request": request}).data)

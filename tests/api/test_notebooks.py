@@ -96,7 +96,7 @@ def test_members_cannot_add_notebooks_and_outsiders_cannot_name_the_session(role
     anonymous = _client().post("/api/v1/notebooks/", _upload(session), format="multipart")
     assert by_member.status_code == 403
     assert by_outsider.status_code == 400 and "session" in by_outsider.json()
-    assert anonymous.status_code in {401, 403}
+    assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"] == "Token"
     assert not Notebook.objects.exists()
 
 
