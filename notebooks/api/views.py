@@ -1,8 +1,10 @@
-"""API for notebooks and runs, under /api/v1/ (routes in sessions/api_notebooks_urls.py).
+"""API for notebooks and runs, under /api/v1/ (routes in notebooks/api/urls.py).
 
 Visibility comes from notebooks.selectors (what a user may not see is a 404); writes need an
-organizer of the course (403 otherwise) and go through notebooks.services, whose
-ValidationErrors become 400s naming the field.
+organizer of the course (403 otherwise; 401 without credentials, as everywhere in the API) and go
+through notebooks.services. tracker/api's one exception handler answers their ValidationErrors
+with 400s naming the field and their RunStateErrors with 409s, which the schema declares
+(`conflict_actions`).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
