@@ -90,6 +90,29 @@ def notebook_create(
 
 
 @transaction.atomic
+def notebook_file_replace(*, notebook: Notebook, content: bytes, file_name: str) -> Notebook:
+    """Puts a new version of the notebook's file in place, keeping its runs. The file must be a
+    valid notebook whose parameters cell still declares the notebook's default parameters; the
+    old file is removed once this commits."""
+    notebook_document = validation.read_notebook(
+        content, max_bytes=settings.NOTEBOOK_MAX_UPLOAD_BYTES
+    )
+    spec = validation.parameter_spec(notebook_document)
+    validation.check_parameters(notebook.parameters, spec)
+    old_name = notebook.file.name
+    new_name = storage.save(storage.notebook_path(notebook.session, file_name), content)
+    transaction.on_commit(lambda: storage.delete([old_name]))
+    Notebook.objects.filter(pk=notebook.pk).update(
+        file=new_name,
+        file_size=len(content),
+        checksum=storage.checksum(content),
+        parameter_spec=spec,
+    )
+    notebook.refresh_from_db()
+    return notebook
+
+
+@transaction.atomic
 def notebook_delete(*, notebook: Notebook) -> None:
     """Deletes the notebook with its finished runs and their files; refused while a run of it
     is queued or running."""

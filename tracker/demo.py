@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from notebooks import services as run_services
+from notebooks import storage as notebook_storage
 from notebooks.models import Notebook
 from readings import services as reading_services
 from readings.models import GlossaryTerm, Highlight, Note, Reading, ReadingStatus
@@ -274,7 +275,8 @@ class DemoLoader:
             session = Session.objects.filter(course__slug=slug, number=number).first()
             if session is None:
                 continue
-            self.ensure(
+            content = (folder / file_name).read_bytes()
+            notebook = self.ensure(
                 f"notebook:{file_name}",
                 Notebook,
                 {"session": session, "title": title},
@@ -283,11 +285,17 @@ class DemoLoader:
                     session=session,
                     created_by=organizer,
                     title=title,
-                    file=(folder / file_name).read_bytes(),
+                    file=content,
                     file_name=file_name,
                     time_limit=600,
                 ),
             )
+            # A copy stored by an older version of the site (one that imported `sessions.demos`)
+            # would no longer run: the demo's own notebook follows the repository's file.
+            if notebook is not None and notebook.checksum != notebook_storage.checksum(content):
+                run_services.notebook_file_replace(
+                    notebook=notebook, content=content, file_name=file_name
+                )
 
     def highlights(self, member, readings: dict) -> None:
         if member is None:
