@@ -73,8 +73,8 @@ def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
 
 
 def time_tracker_run(notebook, user) -> float:
-    from sessions.models import Run
-    from sessions.runs import services
+    from notebooks import services
+    from notebooks.models import Run
 
     began = time.perf_counter()
     run = services.run_start(notebook=notebook, started_by=user)
@@ -131,8 +131,8 @@ def main() -> None:
         from django.core.management import call_command
         from django.utils import timezone
 
+        from notebooks import services
         from sessions import services as session_services
-        from sessions.runs import services
 
         logging.getLogger("papermill").setLevel(logging.ERROR)  # not its per-run chatter
         call_command("migrate", verbosity=0)

@@ -107,6 +107,3 @@ class ReflectionAdmin(ServiceWriteAdmin):
     create_service = services.reflection_create
     update_service = services.reflection_update
     fixed_fields = ("author", "session")
-
-
-from sessions import admin_notebooks  # noqa: E402, F401 (registers the notebook admin)

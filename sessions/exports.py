@@ -5,16 +5,11 @@ visibility) and the course's public one (public reflections only, by any author)
 from the visibility selectors, so nothing private leaks into either.
 """
 
-import io
-import zipfile
-
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch, QuerySet
 
 from readings.models import GlossaryTerm, Highlight, Note
 from readings.selectors import highlights_visible_to, notes_visible_to, terms_with_names
-from sessions.models import Artifact, Course, Run, Session, SessionReading
-from sessions.runs.selectors import artifacts_visible_to
+from sessions.models import Course, Session, SessionReading
 from sessions.selectors import reflections_visible_to
 from tracker.timezones import to_zone
 from tracker.visibility import Visibility
@@ -106,30 +101,3 @@ def _glossary_section(terms: QuerySet[GlossaryTerm]) -> list[str]:
 def _display_name(user) -> str:
     profile = getattr(user, "profile", None)
     return (profile.display_name if profile else "") or user.get_username()
-
-
-def journal_zip(*, course: Course, user) -> bytes:
-    """The member's journal markdown plus the images that succeeded runs of the course's
-    sessions made (those the user may see), read through Django's storage."""
-    images = (
-        artifacts_visible_to(user)
-        .filter(
-            kind=Artifact.Kind.IMAGE,
-            run__status=Run.Status.SUCCEEDED,
-            run__notebook__session__course=course,
-        )
-        .select_related("run__notebook__session")
-        .order_by("run__notebook__session__number", "run_id", "id")
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("journal.md", journal_markdown(course=course, user=user))
-        for image in images:
-            session = image.run.notebook.session
-            name = f"images/session-{session.number}/run-{image.run_id}-{image.name}"
-            try:
-                with default_storage.open(image.file.name, "rb") as stored:
-                    archive.writestr(name, stored.read())
-            except FileNotFoundError:  # a file removed behind our back: export the rest
-                continue
-    return buffer.getvalue()

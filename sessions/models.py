@@ -424,7 +424,3 @@ class CourseInvitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
-
-
-# Notebook runs live in their own module; imported here so Django and callers find them.
-from sessions.models_notebooks import Artifact, Notebook, Run  # noqa: E402, F401 (re-export)

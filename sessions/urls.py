@@ -53,7 +53,7 @@ urlpatterns = [
     ),
     # The learner's journal
     path("courses/<slug:slug>/journal.md", views_exports.journal_markdown, name="journal_md"),
-    path("courses/<slug:slug>/journal.zip", views_exports.journal_zip, name="journal_zip"),
+    # journal.zip holds run images too: notebooks/urls.py serves it.
     path("courses/<slug:slug>/journal/", views_exports.public_journal, name="public_journal"),
     # Its addresses from when it was called a notebook: bookmarks and subscriptions follow.
     path("courses/<slug:slug>/notebook.md", moved_permanently("journal_md"), name="old_journal_md"),

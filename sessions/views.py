@@ -18,7 +18,6 @@ from readings.models import ReadingStatus
 from sessions import selectors, series, services
 from sessions.forms import ReflectionForm, SessionForm, SessionSeriesForm
 from sessions.models import Session
-from sessions.views_notebooks import notebook_section_context
 from tracker.concurrency import EditConflict
 from tracker.forms import add_service_errors, show_edit_conflict
 from tracker.view_helpers import signed_in_required
@@ -166,7 +165,6 @@ def session_detail(request, slug, number):
             context["reflection_form"] = _reflection_form(request, session, mine)
     else:
         context["other_reflections"] = reflections
-    context |= notebook_section_context(request, session)
     return render(request, "sessions/session_detail.html", context)
 
 

@@ -22,13 +22,6 @@ def journal_markdown(request, slug):
     return _download(text, "text/markdown; charset=utf-8", f"{course.slug}-journal.md")
 
 
-@signed_in_required
-def journal_zip(request, slug):
-    course = selectors.course_visible_to(request.user, slug=slug)
-    body = exports.journal_zip(course=course, user=request.user)
-    return _download(body, "application/zip", f"{course.slug}-journal.zip")
-
-
 def public_journal(request, slug):
     # Whoever asks, only a public course has a public journal.
     course = selectors.course_visible_to(None, slug=slug)

@@ -38,6 +38,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture
+def isolated_media(settings, tmp_path):
+    """Notebook files of one test go to a folder of its own (use with usefixtures)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium (Debian's package, never a downloaded build) for the whole run:

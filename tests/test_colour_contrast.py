@@ -12,7 +12,7 @@ from tinycss2.color3 import RGBA, parse_color
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_CSS = ROOT / "tracker" / "static" / "tracker" / "site.css"
-STYLESHEETS = [SITE_CSS, ROOT / "sessions" / "static" / "sessions" / "notebooks.css"]
+STYLESHEETS = [SITE_CSS, ROOT / "notebooks" / "static" / "notebooks" / "notebooks.css"]
 TEXT, NON_TEXT = 4.5, 3.0
 
 # Text on a background that another rule sets: links in boxes, error lists in their panel,

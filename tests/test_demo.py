@@ -2,7 +2,10 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from notebooks import storage
+from notebooks.models import Notebook
 from sessions.models import Course, Session
+from tests.notebooks.factories import RunFactory, notebook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +14,7 @@ def _counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"tracker", "tracker_sessions", "readings", "auth"}
+        if model._meta.app_label in {"tracker", "tracker_sessions", "notebooks", "readings", "auth"}
     }
 
 
@@ -22,6 +25,28 @@ def test_load_demo_twice_leaves_the_same_counts():
     assert _counts() == first
     assert first["tracker_sessions.Session"] >= 20
     assert first["readings.TermRevision"] > first["readings.GlossaryTerm"]
+
+
+@pytest.mark.usefixtures("isolated_media")
+def test_load_demo_brings_a_demo_notebook_stored_by_an_older_version_up_to_date_keeping_runs():
+    call_command("load_demo", verbosity=0)
+    notebook = Notebook.objects.get(title__startswith="Feature visualization")
+    current = storage.read_notebook_source(notebook)
+    # As a database built before demos/ moved holds it: another file, with a run of it.
+    older = notebook_bytes("from sessions.demos import feature_visualization", parameters=None)
+    Notebook.objects.filter(pk=notebook.pk).update(
+        file=storage.save("older/feature_visualization.ipynb", older),
+        checksum=storage.checksum(older),
+    )
+    run = RunFactory(notebook=notebook)
+
+    call_command("load_demo", verbosity=0)
+
+    notebook.refresh_from_db()
+    assert storage.read_notebook_source(notebook) == current
+    assert notebook.checksum == storage.checksum(current)
+    assert list(notebook.runs.all()) == [run]
+    assert Notebook.objects.count() == 2
 
 
 def test_load_demo_leaves_a_users_course_of_the_same_slug_alone(course_factory):

@@ -13,6 +13,9 @@ from rest_framework.authtoken.models import Token
 
 from readings import services as reading_services
 from sessions import services as session_services
+from tests.notebooks.factories import (
+    NotebookFactory,
+)
 from tests.readings.factories import GlossaryTermFactory, NoteFactory
 from tests.sessions.factories import (
     CourseFactory,
@@ -20,10 +23,6 @@ from tests.sessions.factories import (
     ReflectionFactory,
     SessionFactory,
     UserFactory,
-)
-from tests.sessions.factories_notebooks import (  # noqa: F401 (isolated_media is a fixture)
-    NotebookFactory,
-    isolated_media,
 )
 from tracker.models import Profile
 

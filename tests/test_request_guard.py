@@ -6,14 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from notebooks.models import Run
 from readings.models import Reading
-from sessions.models import Run
-from tests.sessions.factories import SessionFactory
-from tests.sessions.factories_notebooks import (
+from tests.notebooks.factories import (
     NotebookFactory,
-    isolated_media,  # noqa: F401 (fixture)
     notebook_bytes,
 )
+from tests.sessions.factories import SessionFactory
 from tracker import services
 
 pytestmark = pytest.mark.django_db

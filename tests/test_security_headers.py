@@ -9,13 +9,12 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from sessions.models import Artifact
-from tests.sessions.factories import PASSWORD, CourseFactory, SessionFactory, UserFactory
-from tests.sessions.factories_notebooks import (  # noqa: F401 - isolated_media is a fixture
+from notebooks.models import Artifact
+from tests.notebooks.factories import (
     ArtifactFactory,
     RunFactory,
-    isolated_media,
 )
+from tests.sessions.factories import PASSWORD, CourseFactory, SessionFactory, UserFactory
 from tracker import services as profile_services
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ import redis
 from django.conf import settings as django_settings
 from django.db import connection
 
-from sessions.models import Run
+from notebooks.models import Run
 from tracker.celery import app as celery_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")

@@ -25,6 +25,11 @@ class EditConflict(Exception):
         super().__init__(message or STALE_VERSION_MESSAGE)
 
 
+class StateConflict(Exception):
+    """The object is not in a state that allows this now (cancelling a finished run, deleting a
+    live one); the message says which state it is in. The API answers 409 with it."""
+
+
 def locked(instance: models.Model) -> models.Model:
     """Reloads the instance in place from the row as committed now, locked until the caller's
     transaction ends (the caller's object then shows what the service saved)."""

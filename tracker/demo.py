@@ -12,11 +12,13 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from notebooks import services as run_services
+from notebooks import storage as notebook_storage
+from notebooks.models import Notebook
 from readings import services as reading_services
 from readings.models import GlossaryTerm, Highlight, Note, Reading, ReadingStatus
 from sessions import services as session_services
-from sessions.models import Attendance, Course, Notebook, Reflection, Session
-from sessions.runs import services as run_services
+from sessions.models import Attendance, Course, Reflection, Session
 from tracker import demo_data as data
 from tracker.models import DemoObject, Profile
 
@@ -267,13 +269,14 @@ class DemoLoader:
 
     def notebooks(self, organizer) -> None:
         """The two demo notebooks on the reading group's sessions, ready for a run."""
-        folder = settings.BASE_DIR / "sessions" / "demos" / "notebooks"
+        folder = settings.BASE_DIR / "demos" / "notebooks"
         slug = data.READING_GROUP["slug"]
         for number, title, file_name in data.DEMO_NOTEBOOKS:
             session = Session.objects.filter(course__slug=slug, number=number).first()
             if session is None:
                 continue
-            self.ensure(
+            content = (folder / file_name).read_bytes()
+            notebook = self.ensure(
                 f"notebook:{file_name}",
                 Notebook,
                 {"session": session, "title": title},
@@ -282,11 +285,17 @@ class DemoLoader:
                     session=session,
                     created_by=organizer,
                     title=title,
-                    file=(folder / file_name).read_bytes(),
+                    file=content,
                     file_name=file_name,
                     time_limit=600,
                 ),
             )
+            # A copy stored by an older version of the site (one that imported `sessions.demos`)
+            # would no longer run: the demo's own notebook follows the repository's file.
+            if notebook is not None and notebook.checksum != notebook_storage.checksum(content):
+                run_services.notebook_file_replace(
+                    notebook=notebook, content=content, file_name=file_name
+                )
 
     def highlights(self, member, readings: dict) -> None:
         if member is None:

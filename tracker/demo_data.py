@@ -144,7 +144,7 @@ TALK_CHAPTERS = [
     ("2c", "How the network sees the data set", None, False),
     ("3", "An overview of reinforcement learning", None, False),
 ]  # fmt: skip
-# (session number in the reading group, title, file under sessions/demos/notebooks)
+# (session number in the reading group, title, file under demos/notebooks)
 DEMO_NOTEBOOKS = [
     (1, "Feature visualization on handwritten digits", "feature_visualization.ipynb"),
     (2, "Activation steering of a tiny language model", "activation_steering.ipynb"),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tracker",
     "sessions.apps.SessionsConfig",
     "readings.apps.ReadingsConfig",
+    "notebooks.apps.NotebooksConfig",
 ]
 
 MIDDLEWARE = [
@@ -197,7 +198,7 @@ CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# Notebook runs (sessions/runs). A notebook is arbitrary code: only organizers add and run one.
+# Notebook runs (the notebooks app). A notebook is arbitrary code: only organizers add and run one.
 NOTEBOOK_KERNEL = env.str("NOTEBOOK_KERNEL", default="python3")
 NOTEBOOK_KERNELS = env.list("NOTEBOOK_KERNELS", default=[NOTEBOOK_KERNEL])  # allowed at upload
 NOTEBOOK_MAX_UPLOAD_BYTES = env.int("NOTEBOOK_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
@@ -213,7 +214,7 @@ RUN_LOST_AFTER_SECONDS = env.float("RUN_LOST_AFTER_SECONDS", default=60.0)
 RUN_MAX_ATTEMPTS = env.int("RUN_MAX_ATTEMPTS", default=2)
 RUN_REAPER_INTERVAL_SECONDS = env.float("RUN_REAPER_INTERVAL_SECONDS", default=60.0)
 # Each attempt's temporary folder lies under <this>/<host name>; empty for the system's temp dir
-# (a folder of a killed attempt is swept away later: sessions/runs/folders.py).
+# (a folder of a killed attempt is swept away later: notebooks/folders.py).
 RUN_TEMP_ROOT = env.str("RUN_TEMP_ROOT", default="")
 # Celery's own limits sit above a notebook's limit (kernel start and artifact export on top),
 # and the broker's visibility timeout above the hard limit, so a long run is never redelivered

@@ -26,9 +26,9 @@ urlpatterns = [
     path("", include("tracker.search.urls")),
     path("status/workers/", workers.workers_page, name="workers"),
     path("api/v1/workers/", workers.workers_api, name="api-workers"),
-    path("api/v1/", include("sessions.api_notebooks_urls")),
+    path("api/v1/", include("notebooks.api.urls")),
     path("api/", include("tracker.api.urls")),
     path("", include("sessions.urls")),
     path("", include("readings.urls")),
-    path("", include("sessions.urls_notebooks")),
+    path("", include("notebooks.urls")),
 ]

@@ -2,9 +2,18 @@
 
 import django.core.validators
 import django.db.models.deletion
-import sessions.models_notebooks
 from django.conf import settings
 from django.db import migrations, models
+
+
+# Copies of the defaults that lived in sessions.models_notebooks: the models moved to the
+# notebooks app (notebooks.models), and sessions' migrations must not import it.
+def default_kernel_name():
+    return settings.NOTEBOOK_KERNEL
+
+
+def default_time_limit():
+    return settings.NOTEBOOK_DEFAULT_TIME_LIMIT
 
 
 class Migration(migrations.Migration):
@@ -23,11 +32,11 @@ class Migration(migrations.Migration):
                 ('file', models.FileField(max_length=500, upload_to='')),
                 ('file_size', models.PositiveBigIntegerField(default=0, editable=False)),
                 ('checksum', models.CharField(blank=True, editable=False, max_length=64)),
-                ('kernel_name', models.CharField(default=sessions.models_notebooks.default_kernel_name, max_length=64)),
+                ('kernel_name', models.CharField(default=default_kernel_name, max_length=64)),
                 ('parameters', models.JSONField(blank=True, default=dict, help_text='Default parameters, by name (JSON object).')),
                 ('parameter_spec', models.JSONField(blank=True, default=list, editable=False)),
                 ('queue', models.CharField(choices=[('cpu', 'CPU'), ('gpu', 'GPU')], default='cpu', max_length=8)),
-                ('time_limit', models.PositiveIntegerField(default=sessions.models_notebooks.default_time_limit, help_text='Seconds a run may take before it is stopped.', validators=[django.core.validators.MinValueValidator(1)])),
+                ('time_limit', models.PositiveIntegerField(default=default_time_limit, help_text='Seconds a run may take before it is stopped.', validators=[django.core.validators.MinValueValidator(1)])),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notebooks', to=settings.AUTH_USER_MODEL)),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notebooks', to='tracker_sessions.session')),

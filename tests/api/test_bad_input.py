@@ -9,14 +9,14 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework import parsers as drf_parsers
 from rest_framework.views import APIView
 
+from notebooks.models import Run
 from readings.models import Reading
-from sessions.models import Course, Run
-from tests.sessions.factories import SessionFactory
-from tests.sessions.factories_notebooks import (
+from sessions.models import Course
+from tests.notebooks.factories import (
     NotebookFactory,
-    isolated_media,  # noqa: F401 (fixture)
     notebook_bytes,
 )
+from tests.sessions.factories import SessionFactory
 from tracker.api.parsers import JSONParser
 
 pytestmark = pytest.mark.django_db

@@ -62,6 +62,19 @@ def test_every_operation_documents_its_error_answers(openapi):
         assert "Retry-After" in operation["responses"]["429"]["headers"]
 
 
+def test_the_notebook_apis_409s_are_declared_where_a_run_state_can_refuse(openapi):
+    paths = openapi["paths"]
+    refusing = [
+        paths["/api/v1/notebooks/{id}/"]["delete"],
+        paths["/api/v1/runs/{id}/"]["delete"],
+        paths["/api/v1/runs/{id}/cancel/"]["post"],
+    ]
+    for operation in refusing:
+        assert "state does not allow" in operation["responses"]["409"]["description"]
+    assert "409" not in paths["/api/v1/notebooks/"]["post"]["responses"]
+    assert "409" not in paths["/api/v1/runs/{id}/"]["get"]["responses"]
+
+
 def test_request_bodies_are_the_input_serializers(openapi):
     schemas = openapi["components"]["schemas"]
     create = schemas["SessionCreateInputRequest"]["properties"]

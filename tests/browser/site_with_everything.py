@@ -4,16 +4,16 @@ checks over every page (tests/browser/test_every_page.py)."""
 import base64
 from datetime import UTC, datetime, timedelta
 
+from notebooks.models import Artifact, Run
 from readings import services as reading_services
 from sessions import services as session_services
-from sessions.models import Artifact, Run
-from tests.readings.factories import GlossaryTermFactory
-from tests.sessions.factories_notebooks import (
+from tests.notebooks.factories import (
     PIXEL_PNG_BASE64,
     ArtifactFactory,
     NotebookFactory,
     RunFactory,
 )
+from tests.readings.factories import GlossaryTermFactory
 
 # A URL long enough to push a careless layout past a phone's width.
 LONG_URL = "https://docs.example.org/document/d/" + "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789" * 3

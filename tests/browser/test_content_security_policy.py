@@ -10,16 +10,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from notebooks.models import Artifact
 from readings import services as reading_services
 from readings.models import ReadingStatus
-from sessions.models import Artifact, SessionReading
-from tests.readings.factories import ReadingFactory
-from tests.sessions.factories import MembershipFactory, SessionFactory
-from tests.sessions.factories_notebooks import (  # noqa: F401 - isolated_media is a fixture
+from sessions.models import SessionReading
+from tests.notebooks.factories import (
     ArtifactFactory,
     RunFactory,
-    isolated_media,
 )
+from tests.readings.factories import ReadingFactory
+from tests.sessions.factories import MembershipFactory, SessionFactory
 
 pytestmark = [
     pytest.mark.browser,

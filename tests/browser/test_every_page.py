@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, _keep_policy_violation
 from tests.browser.site_with_everything import build_site
 from tests.sessions.factories import UserFactory
-from tests.sessions.factories_notebooks import isolated_media  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -171,7 +170,7 @@ OVERFLOW = """() => {
 
 
 @pytest.fixture
-def site(isolated_media):  # noqa: F811 (the fixture, imported so pytest finds it)
+def site(isolated_media):
     organizer = UserFactory(username="olivia")
     member = UserFactory(username="max")
     return build_site(organizer, member) | {"users": {ORGANIZER: organizer, MEMBER: member}}

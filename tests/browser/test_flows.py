@@ -6,16 +6,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from notebooks.models import Run
 from readings import services as reading_services
 from readings.models import ReadingStatus
-from sessions.models import Reflection, Run
-from tests.readings.factories import GlossaryTermFactory, ReadingFactory
-from tests.sessions.factories import MembershipFactory, SessionFactory
-from tests.sessions.factories_notebooks import (  # noqa: F401 (isolated_media is a fixture)
+from sessions.models import Reflection
+from tests.notebooks.factories import (
     NotebookFactory,
     RunFactory,
-    isolated_media,
 )
+from tests.readings.factories import GlossaryTermFactory, ReadingFactory
+from tests.sessions.factories import MembershipFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

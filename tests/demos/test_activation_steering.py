@@ -5,8 +5,8 @@ import json
 import pytest
 import torch
 
-from sessions.demos import activation_steering as steer
-from sessions.demos.common import prepare_run
+from demos import activation_steering as steer
+from demos.common import prepare_run
 
 pytestmark = pytest.mark.database_independent
 

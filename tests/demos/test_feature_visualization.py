@@ -5,8 +5,8 @@ import json
 import pytest
 import torch
 
-from sessions.demos import feature_visualization as fv
-from sessions.demos.common import prepare_run
+from demos import feature_visualization as fv
+from demos.common import prepare_run
 
 pytestmark = pytest.mark.database_independent
 

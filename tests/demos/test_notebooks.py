@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.database_independent
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = REPO_ROOT / "sessions" / "demos" / "notebooks"
+NOTEBOOKS = REPO_ROOT / "demos" / "notebooks"
 
 
 def run_notebook(name: str, tmp_path: Path, monkeypatch, **parameters) -> dict:

@@ -7,14 +7,13 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from sessions.models import Artifact, Run
-from tests.sessions.factories import CourseFactory, ReflectionFactory, SessionFactory, UserFactory
-from tests.sessions.factories_notebooks import (  # noqa: F401 - isolated_media is a fixture
+from notebooks.models import Artifact, Run
+from tests.notebooks.factories import (
     PIXEL_PNG_BASE64,
     ArtifactFactory,
     RunFactory,
-    isolated_media,
 )
+from tests.sessions.factories import CourseFactory, ReflectionFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -41,20 +41,8 @@ PARTS_BY_PREFIX = [
     ("tracker.demo", "demos"),
     ("tracker.demo_data", "demos"),
     ("tracker.management", "demos"),
-    # The notebooks part, living inside sessions (and the workers page in tracker) until it
-    # moves to notebooks/ and demos/.
+    # The notebooks app, and the workers page in tracker, which reports on its worker.
     ("notebooks", "notebooks"),
-    ("sessions.models_notebooks", "notebooks"),
-    ("sessions.api_notebooks", "notebooks"),
-    ("sessions.api_notebooks_urls", "notebooks"),
-    ("sessions.views_notebooks", "notebooks"),
-    ("sessions.urls_notebooks", "notebooks"),
-    ("sessions.forms_notebooks", "notebooks"),
-    ("sessions.admin_notebooks", "notebooks"),
-    ("sessions.tasks", "notebooks"),
-    ("sessions.runs", "notebooks"),
-    ("sessions.notebooks", "notebooks"),
-    ("sessions.demos", "notebooks"),
     ("tracker.workers", "notebooks"),
     # What is left of each folder is its own part.
     ("tracker", "core"),
@@ -67,15 +55,6 @@ PARTS_BY_PREFIX = [
 # ask sessions who may see or organize a session, and change the list, only through sessions'
 # selectors and services. Neither imports readings (checked below), so it closes no cycle.
 UPWARD_EDGE = ("readings", ("sessions.selectors", "sessions.services"))
-
-# Imports from the rest of sessions into the notebooks part, which end when notebooks move to
-# their own app (issue 19): (importing module, imported module).
-UNTIL_NOTEBOOKS_MOVE = {
-    ("sessions.models", "sessions.models_notebooks"),  # re-exports the notebook models
-    ("sessions.admin", "sessions.admin_notebooks"),  # registers the notebook admin
-    ("sessions.views", "sessions.views_notebooks"),  # the session page's notebook section
-    ("sessions.exports", "sessions.runs.selectors"),  # a learner's export lists run artifacts
-}
 
 
 def part_of(module: str) -> str | None:
@@ -137,8 +116,6 @@ def contract_violations(root: Path) -> list[str]:
                 continue
             if importer == upward_from and imported in upward_to:
                 continue
-            if (module, imported) in UNTIL_NOTEBOOKS_MOVE:
-                continue
             violations.append(f"{module} ({importer}) imports {imported} ({target})")
     for module in upward_to:  # the upward edge must not close a cycle
         for imported in sorted(imports_of(module, modules[module], known)):
@@ -151,12 +128,19 @@ def test_every_import_follows_the_layers():
     assert contract_violations(PROJECT_ROOT) == []
 
 
+def test_notebook_services_and_worker_queue_tasks_by_name_not_by_importing_them():
+    """The task module imports the services and the worker; importing it back would be a cycle."""
+    modules = project_modules(PROJECT_ROOT)
+    for module in ("notebooks.services", "notebooks.worker"):
+        assert "notebooks.tasks" not in imports_of(module, modules[module], set(modules)), module
+
+
 @pytest.mark.parametrize(
     ("module", "part"),
     [
         ("tracker.markdown", "core"),
         ("tracker.search.sources", "search"),
-        ("sessions.runs.worker", "notebooks"),
+        ("notebooks.worker", "notebooks"),
         ("sessions.selectors", "sessions"),
         ("notebooks.services", "notebooks"),
         ("demos.common", "demos"),

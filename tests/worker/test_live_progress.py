@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from sessions.models import Run
-from tests.sessions.factories_notebooks import NotebookFactory, notebook_bytes
+from notebooks.models import Run
+from tests.notebooks.factories import NotebookFactory, notebook_bytes
 
 pytestmark = [pytest.mark.worker, pytest.mark.browser]
 

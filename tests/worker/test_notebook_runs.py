@@ -12,10 +12,10 @@ import redis
 from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
-from sessions.models import Run
-from sessions.runs import worker as run_worker
+from notebooks import worker as run_worker
+from notebooks.models import Run
+from tests.notebooks.factories import SHOW_PIXEL, NotebookFactory, notebook_bytes
 from tests.sessions.factories import SessionFactory
-from tests.sessions.factories_notebooks import SHOW_PIXEL, NotebookFactory, notebook_bytes
 from tests.worker_process import LOST_AFTER_SECONDS, REDIS_URL, wait_for, wait_until_finished
 
 pytestmark = pytest.mark.worker

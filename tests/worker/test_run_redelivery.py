@@ -12,11 +12,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from sessions.models import Run
-from sessions.runs import services
-from sessions.tasks import execute_run
+from notebooks import services
+from notebooks.models import Run
+from notebooks.tasks import execute_run
+from tests.notebooks.factories import NotebookFactory, RunFactory, notebook_bytes
 from tests.sessions.factories import SessionFactory
-from tests.sessions.factories_notebooks import NotebookFactory, RunFactory, notebook_bytes
 from tests.worker_process import NOTEBOOK_WORKER_ARGUMENTS, wait_for, wait_until_finished
 
 pytestmark = pytest.mark.worker

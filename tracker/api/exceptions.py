@@ -1,5 +1,6 @@
 """One exception handler: a service's ValidationError becomes a 400 naming its fields, an
-EditConflict (a stale version) a 412 with the object as saved now."""
+EditConflict (a stale version) a 412 with the object as saved now, a StateConflict (the object's
+state does not allow this now) a 409 saying why."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,13 +12,20 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from tracker.api.viewsets import etag
-from tracker.concurrency import EditConflict
+from tracker.concurrency import EditConflict, StateConflict
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 def api_exception_handler(exc, context):
     if isinstance(exc, EditConflict):
         return _edit_conflict(exc, context["view"])
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, StateConflict):
+        exc = Conflict(str(exc))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=_field_errors(exc))
     elif isinstance(exc, IntegrityError):
         # Services validate first, so this is a race with a concurrent write; the service's

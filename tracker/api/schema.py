@@ -17,6 +17,8 @@ ERROR_DESCRIPTIONS = {
     "401": "Not signed in, or the token is wrong.",
     "403": "Signed in, but not allowed to do this (or the CSRF token is missing).",
     "404": "No such object, or one you may not see; for a list, a page past the end.",
+    "409": "The object's state does not allow this now (a run still queued or running, or one "
+    "already finished); `detail` says which state it is in. Nothing was changed.",
     "412": "`If-Match` (or `version`) names an older version than the one saved now; nothing "
     "was stored. `current` is the object as saved now: merge, then send it again with its ETag.",
     "429": "Too many requests; `Retry-After` says how many seconds to wait.",
@@ -39,9 +41,10 @@ IF_MATCH_HEADER = OpenApiParameter(
 
 
 class TrackerAutoSchema(AutoSchema):
-    """Views may set `schema_reads_forbidden = True` (a GET can answer 403); every operation
-    can answer 400 (tracker/request_guard.py refuses bad addresses); a `versioned` view's
-    ETag, If-Match and 412 are documented here (tracker/api/viewsets.py)."""
+    """Views may set `schema_reads_forbidden = True` (a GET can answer 403) and
+    `conflict_actions` (actions whose service may refuse with a StateConflict: 409); every
+    operation can answer 400 (tracker/request_guard.py refuses bad addresses); a `versioned`
+    view's ETag, If-Match and 412 are documented here (tracker/api/viewsets.py)."""
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
@@ -94,6 +97,8 @@ class TrackerAutoSchema(AutoSchema):
             codes.append("403")
         if has_path_parameters or listing:
             codes.append("404")
+        if getattr(self.view, "action", None) in getattr(self.view, "conflict_actions", ()):
+            codes.append("409")
         if getattr(self.view, "versioned", False) and self.view.action in VERSIONED_UPDATES:
             codes.append("412")
         return sorted(codes)

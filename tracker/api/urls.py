@@ -21,8 +21,8 @@ router = DefaultRouter(trailing_slash=True, use_regex_path=True)
 router.include_format_suffixes = False
 sessions_api.register(router)
 readings_api.register(router)
-# Notebooks and runs register here too: `from sessions.api import notebooks` then
-# `notebooks.register(router)`.
+# Notebooks and runs have their own router (notebooks/api/urls.py), included by tracker/urls.py:
+# the notebooks app sits above the others, so tracker/api does not import it.
 
 
 @csrf_exempt

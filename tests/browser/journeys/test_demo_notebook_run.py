@@ -7,12 +7,12 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from sessions.runs import services as run_services
+from notebooks import services as run_services
 from tests.sessions.factories import MembershipFactory, SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
-DEMO = django_settings.BASE_DIR / "sessions" / "demos" / "notebooks" / "feature_visualization.ipynb"
+DEMO = django_settings.BASE_DIR / "demos" / "notebooks" / "feature_visualization.ipynb"
 # Kernel start, import and a one-epoch run take about 10 s on a CPU; a busy machine, longer.
 OUTPUTS_TIMEOUT_MS = 180_000
 # True once the image has loaded with pixels, false if it failed to load.

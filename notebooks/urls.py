@@ -1,0 +1,30 @@
+from django.urls import path
+
+from notebooks import views
+
+urlpatterns = [
+    # The learner's journal as a zip with the images of runs (its markdown is sessions').
+    path("courses/<slug:slug>/journal.zip", views.journal_zip, name="journal_zip"),
+    path(
+        "courses/<slug:slug>/sessions/<int:number>/notebooks/",
+        views.session_notebooks,
+        name="session_notebooks",
+    ),
+    path(
+        "courses/<slug:slug>/sessions/<int:number>/notebooks/upload/",
+        views.notebook_upload,
+        name="notebook_upload",
+    ),
+    path("notebooks/<int:notebook_id>/file/", views.notebook_file, name="notebook_file"),
+    path("notebooks/<int:notebook_id>/delete/", views.notebook_delete, name="notebook_delete"),
+    path("notebooks/<int:notebook_id>/runs/start/", views.run_start, name="run_start"),
+    path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("runs/<int:run_id>/status/", views.run_status, name="run_status"),
+    path("runs/<int:run_id>/cancel/", views.run_cancel, name="run_cancel"),
+    path("runs/<int:run_id>/delete/", views.run_delete, name="run_delete"),
+    path(
+        "runs/<int:run_id>/artifacts/<int:artifact_id>/<str:name>",
+        views.artifact_file,
+        name="artifact_file",
+    ),
+]
