@@ -67,3 +67,27 @@ def test_two_organizers_saving_from_the_same_revision_at_once_never_both_succeed
     assert saved in refused_page and (set(texts) - {saved}).pop() in refused_page
     assert 'name="base_revision" value="2"' in refused_page
     assert list(term.revisions.values_list("definition", flat=True)) == [saved, "first"]
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_api_refuse_the_same_stale_glossary_edit(client):
+    """One rule in term_update: a save from version 1 after version 2 is refused at both doors."""
+    from rest_framework.test import APIClient
+
+    term = GlossaryTermFactory(name="Probe", definition="first")
+    editor = UserFactory()
+    services.term_update(term=term, definition="their newer text", author=editor, version=1)
+    client.force_login(editor)
+    page = client.post(
+        reverse("term_edit", kwargs={"slug": term.slug}),
+        {"name": "Probe", "level": "2", "definition": "mine", "version": "1", "base_revision": "2"},
+    )
+    api = APIClient()
+    api.force_authenticate(editor)
+    answer = api.patch(
+        f"/api/v1/terms/{term.slug}/", {"definition": "mine"}, headers={"If-Match": '"1"'}
+    )
+    assert page.status_code == 200 and "their newer text" in page.content.decode()
+    assert answer.status_code == 412
+    term = GlossaryTerm.objects.get(pk=term.pk)
+    assert (term.definition, term.version) == ("their newer text", 2)
