@@ -32,6 +32,7 @@ class ReadingAdmin(ServiceWriteAdmin):
     inlines = [ReadingAuthorInline]
     create_service = services.reading_create
     update_service = services.reading_update
+    delete_service = services.reading_delete
     fixed_fields = ("slug", "added_by")
 
 
@@ -64,6 +65,7 @@ class HighlightAdmin(ServiceWriteAdmin):
     list_select_related = ["reading", "author"]
     create_service = services.highlight_save
     update_service = services.highlight_update
+    delete_service = services.highlight_delete
     fixed_fields = ("author", "reading")
 
 
@@ -102,6 +104,7 @@ class GlossaryTermAdmin(ServiceWriteAdmin):
     inlines = [TermNameInline, TermRevisionInline]
     create_service = services.term_create
     update_service = services.term_update
+    delete_service = services.term_delete
     update_argument = "term"
     fixed_fields = ("slug",)
 
@@ -135,4 +138,5 @@ class NoteAdmin(ServiceWriteAdmin):
     readonly_fields = ["version"]
     create_service = services.note_save
     update_service = services.note_update
+    delete_service = services.note_delete
     fixed_fields = ("author", "session", "reading", "term")

@@ -30,6 +30,7 @@ class CourseAdmin(ServiceWriteAdmin):
     inlines = [MembershipInline]
     create_service = services.course_create
     update_service = services.course_update
+    delete_service = services.course_delete
     fixed_fields = ("slug",)  # links, feeds and exports carry it
 
 
@@ -85,6 +86,7 @@ class SessionAdmin(ServiceWriteAdmin):
     inlines = [SpeakerInline, AgendaItemInline, SessionReadingInline]
     create_service = services.session_create
     update_service = services.session_update
+    delete_service = services.session_delete
     fixed_fields = ("course",)
 
 
@@ -106,4 +108,5 @@ class ReflectionAdmin(ServiceWriteAdmin):
     readonly_fields = ["version"]
     create_service = services.reflection_create
     update_service = services.reflection_update
+    delete_service = services.reflection_delete
     fixed_fields = ("author", "session")

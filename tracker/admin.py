@@ -20,17 +20,29 @@ class ServiceWriteAdmin(admin.ModelAdmin):
     markdown is rendered there (with its course's wiki-links), versions are bumped, glossary
     edits become revisions, and the row is locked and only the changed fields are written.
 
-    A subclass names its two services. `create_service` gets the form's fields as keywords;
+    A subclass names its three services. `create_service` gets the form's fields as keywords;
     `update_service` gets the object (keyword `update_argument`, the model's name by default)
-    and only the fields the form changed. `fixed_fields` are given at creation and read-only
-    afterwards (the services do not move a reflection to another author, say). Many-to-many
+    and only the fields the form changed; `delete_service` the object under the same keyword,
+    for a delete and for each row of the bulk delete action. `fixed_fields` are given at
+    creation and read-only afterwards (the services do not move a reflection to another author,
+    say). Many-to-many
     fields are left to the admin's own save_related unless `service_extras` passes them.
     """
 
     create_service: Callable[..., models.Model]
     update_service: Callable[..., models.Model]
+    delete_service: Callable[..., None]
     update_argument: str = ""
     fixed_fields: tuple[str, ...] = ()
+
+    def delete_model(self, request, obj):
+        """Deleted through the service too, which re-renders the texts that linked to it."""
+        argument = self.update_argument or obj._meta.model_name
+        type(self).delete_service(**{argument: obj})
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:  # the admin's bulk action: each row through the service
+            self.delete_model(request, obj)
 
     def service_extras(self, request, form, change: bool) -> dict[str, Any]:
         """Keywords a service needs beyond the form's plain fields (who acts, for instance)."""

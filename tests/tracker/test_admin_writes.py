@@ -166,3 +166,22 @@ def test_a_name_the_service_refuses_is_a_form_error_in_the_admin_and_nothing_cha
         "Directions in activation space.",
         1,
     )
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["delete page", "bulk action"])
+def test_a_reading_deleted_in_the_admin_goes_through_the_service_and_unlinks_its_mentions(
+    admin_client, bulk
+):
+    reading = ReadingFactory(title="Toy Models of Superposition")
+    reflection = ReflectionFactory(body="See [[Toy Models of Superposition]].")
+    assert "reading-link" in reflection.body_html
+    if bulk:
+        changelist = reverse("admin:readings_reading_changelist")
+        data = {"action": "delete_selected", "_selected_action": [reading.pk], "post": "yes"}
+        response = admin_client.post(changelist, data)
+    else:
+        url = reverse("admin:readings_reading_delete", args=[reading.pk])
+        response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    reflection.refresh_from_db()
+    assert "reading-link" not in reflection.body_html and "missing" in reflection.body_html
