@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import health, views, workers
+from notebooks import workers
+from tracker import health, views
 from tracker.auth import RateLimitedAdminAuthenticationForm, RateLimitedAuthenticationForm
 
 # The login limit holds at every door (it lives in authenticate()); this form says so in the admin.

@@ -41,9 +41,7 @@ PARTS_BY_PREFIX = [
     ("tracker.demo", "demos"),
     ("tracker.demo_data", "demos"),
     ("tracker.management", "demos"),
-    # The notebooks app, and the workers page in tracker, which reports on its worker.
     ("notebooks", "notebooks"),
-    ("tracker.workers", "notebooks"),
     # What is left of each folder is its own part.
     ("tracker", "core"),
     ("readings", "readings"),

@@ -58,7 +58,7 @@ def _may_see_workers(user) -> bool:
 def workers_page(request):
     if not _may_see_workers(request.user):
         raise PermissionDenied
-    return render(request, "workers.html", {"workers": online_workers()})
+    return render(request, "notebooks/workers.html", {"workers": online_workers()})
 
 
 @extend_schema(
