@@ -12,15 +12,15 @@ from tracker.markdown import render_markdown
 PASSWORD = "correct-horse-battery"
 
 
-def _password_hash() -> str:
-    """A real hash by the hasher in force (some tests choose a fast one), made once per hasher
-    rather than paying its deliberate slowness for each of the thousands of users."""
-    return _hash_with(get_hasher().algorithm)
+def _password_hash(raw: str) -> str:
+    """A real hash by the hasher in force (some tests choose a fast one), made once per password
+    and hasher rather than paying its deliberate slowness for each of thousands of users."""
+    return _hash_with(raw, get_hasher().algorithm)
 
 
 @functools.cache
-def _hash_with(algorithm: str) -> str:
-    return make_password(PASSWORD, hasher=algorithm)
+def _hash_with(raw: str, algorithm: str) -> str:
+    return make_password(raw, hasher=algorithm)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -29,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.LazyFunction(_password_hash)
+    password = factory.django.Password(PASSWORD, transform=_password_hash)
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
