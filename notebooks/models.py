@@ -140,6 +140,10 @@ class Run(models.Model):
     worker_pid = models.PositiveIntegerField(null=True, blank=True)
     device = models.CharField(max_length=8, blank=True)  # the `device` parameter: cuda or cpu
     device_name = models.CharField(max_length=255, blank=True)  # GPU name and memory, or CPU
+    # What reproduces the run: the sha256 of the .ipynb bytes it ran (copied from the notebook
+    # when queued, then the bytes the worker actually read), and the packages the worker had.
+    notebook_sha256 = models.CharField(max_length=64, blank=True)
+    package_versions = models.JSONField(default=dict, blank=True)
     cells_done = models.PositiveIntegerField(default=0)
     cells_total = models.PositiveIntegerField(default=0)
     celery_task_id = models.CharField(max_length=255, blank=True)

@@ -132,6 +132,7 @@ def run_start(*, notebook: Notebook, started_by: User | None, parameters: Any = 
         started_by=started_by,
         parameters={**notebook.parameters, **given},
         queue=notebook.queue,
+        notebook_sha256=notebook.checksum,
         celery_task_id=str(uuid.uuid4()),
     )
     save_validated(run)

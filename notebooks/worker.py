@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from notebooks import attempts, folders, storage
 from notebooks.ipynb import artifacts, execution
-from notebooks.ipynb.device import detect_device
+from notebooks.ipynb.device import detect_device, package_versions
 from notebooks.models import Artifact, Run
 from notebooks.services import enqueue_on_commit
 
@@ -176,10 +176,16 @@ def _execute_claimed(run_id: int, attempt: int) -> None:
             # Watched from here on, so the heartbeat also covers loading torch and the source.
             with supervisor:
                 device = detect_device()
+                content = storage.read_notebook_source(notebook)
+                # The bytes this attempt runs, which may be newer than those the run was
+                # queued with if the notebook's file was replaced meanwhile.
                 Run.objects.filter(pk=run_id, status=Run.Status.RUNNING, attempts=attempt).update(
-                    device=device.kind, device_name=device.name
+                    device=device.kind,
+                    device_name=device.name,
+                    notebook_sha256=storage.checksum(content),
+                    package_versions=package_versions(),
                 )
-                source.write_bytes(storage.read_notebook_source(notebook))
+                source.write_bytes(content)
                 log.event(
                     f"Run {run_id}, attempt {attempt}, on {attempts.host()} (pid {os.getpid()}): "
                     f"device={device.kind} ({device.name}), kernel {notebook.kernel_name}, "

@@ -142,6 +142,8 @@ class RunSerializer(serializers.ModelSerializer):
             "queue",
             "device",
             "device_name",
+            "notebook_sha256",
+            "package_versions",
             "worker_host",
             "celery_task_id",
             "attempts",
@@ -153,6 +155,18 @@ class RunSerializer(serializers.ModelSerializer):
             "artifacts",
         ]
         read_only_fields = fields
+
+        extra_kwargs = {
+            "notebook_sha256": {
+                "help_text": "sha256 of the .ipynb the run executed (the notebook's file when "
+                "it was queued, then the bytes its worker read)."
+            },
+            "package_versions": {
+                "help_text": "Versions of python and the notebook packages (torch, numpy, "
+                "papermill, nbclient, ipykernel…) on the worker that ran it; empty until a "
+                "worker starts it."
+            },
+        }
 
     def get_cancel_requested(self, run: Run) -> bool:
         return run.cancel_requested_at is not None

@@ -1,6 +1,8 @@
-"""Which device a worker offers a notebook: `cuda` when torch sees a GPU, else `cpu`."""
+"""Which device a worker offers a notebook: `cuda` when torch sees a GPU, else `cpu`; and the
+package versions it runs notebooks with, recorded on each run so a result can be reproduced."""
 
 import functools
+import importlib.metadata
 import os
 import platform
 from dataclasses import dataclass
@@ -38,3 +40,29 @@ def cpu_model() -> str:
                 break
     model = model or platform.processor() or platform.machine() or "unknown CPU"
     return f"{model}, {os.cpu_count() or 1} cores"
+
+
+# The packages a notebook's result depends on; ones not installed are left out.
+RECORDED_PACKAGES = (
+    "torch",
+    "numpy",
+    "papermill",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+    "jupyter_client",
+    "transformers",
+    "matplotlib",
+)
+
+
+@functools.cache
+def package_versions() -> dict[str, str]:
+    """Read from installed metadata once per worker process (no imports, no network)."""
+    versions = {"python": platform.python_version()}
+    for name in RECORDED_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return versions
