@@ -90,12 +90,14 @@ class RunParametersForm(forms.Form):
     """One field per parameter; cleaned_data holds only the values that differ from the
     notebook's defaults (see `parameters`)."""
 
-    def __init__(self, *args, notebook: Notebook, **kwargs) -> None:
+    def __init__(self, *args, notebook: Notebook, start_from: dict | None = None, **kwargs) -> None:
+        """`start_from`: an earlier run's parameters, shown instead of the defaults (a rerun)."""
         kwargs.setdefault("prefix", f"run-{notebook.pk}")
         super().__init__(*args, **kwargs)
         self.notebook = notebook
+        values = {**notebook.parameters, **(start_from or {})}
         for entry in self._chosen_by_people():
-            initial = notebook.parameters.get(entry["name"], entry.get("default"))
+            initial = values.get(entry["name"], entry.get("default"))
             self.fields[entry["name"]] = _field_for(entry, initial)
 
     def _chosen_by_people(self) -> list[dict]:

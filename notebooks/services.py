@@ -140,6 +140,16 @@ def run_start(*, notebook: Notebook, started_by: User | None, parameters: Any = 
     return run
 
 
+def run_rerun(*, run: Run, started_by: User | None, parameters: Any = None) -> Run:
+    """Queues a new run of the same notebook with the old run's parameters, overridden by
+    `parameters`; both are checked against the notebook's current parameters cell, as for any
+    start, so a parameter the notebook no longer declares is refused by name."""
+    given = validation.parse_parameters(parameters)
+    return run_start(
+        notebook=run.notebook, started_by=started_by, parameters={**run.parameters, **given}
+    )
+
+
 def enqueue_on_commit(run: Run, *, time_limit: int) -> None:
     """Sends the run's task after the surrounding transaction commits, with Celery's limits
     above the notebook's. When the broker refuses it, the run fails saying so, instead of

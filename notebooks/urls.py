@@ -19,6 +19,7 @@ urlpatterns = [
     path("notebooks/<int:notebook_id>/delete/", views.notebook_delete, name="notebook_delete"),
     path("notebooks/<int:notebook_id>/runs/start/", views.run_start, name="run_start"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("runs/<int:run_id>/rerun/", views.run_rerun, name="run_rerun"),
     path("runs/<int:run_id>/status/", views.run_status, name="run_status"),
     path("runs/<int:run_id>/cancel/", views.run_cancel, name="run_cancel"),
     path("runs/<int:run_id>/delete/", views.run_delete, name="run_delete"),

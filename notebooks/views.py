@@ -143,6 +143,31 @@ def run_start(request, notebook_id):
     return _page(request, notebook.session, status=400, run_forms={notebook.pk: form})
 
 
+@login_required
+def run_rerun(request, run_id):
+    """The notebook's run form filled with this run's parameters; submitting it queues a new
+    run and opens its page."""
+    run = selectors.run_visible_to(request.user, run_id)
+    notebook = run.notebook
+    _require_organizer(request, notebook.session)
+    form = RunParametersForm(request.POST or None, notebook=notebook, start_from=run.parameters)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_run = services.run_rerun(
+                run=run, started_by=request.user, parameters=form.parameters
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("run_detail", run_id=new_run.pk)
+    return render(
+        request,
+        "notebooks/rerun.html",
+        {"run": run, "session": notebook.session, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
 def _add_errors(form, error: ValidationError) -> None:
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)

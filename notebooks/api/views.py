@@ -251,6 +251,21 @@ class RunViewSet(
         _require_organizer(self.request.user, run.notebook.session)
         services.run_delete(run=run)
 
+    @extend_schema(request=RunStartSerializer, responses={201: RunSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
+    def rerun(self, request, pk=None):
+        """Starts a new run of the same notebook with this run's parameters, overridden by the
+        given `parameters`, checked like any start (organizers)."""
+        run = self.get_object()
+        _require_organizer(request.user, run.notebook.session)
+        given = RunStartSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        new_run = services.run_rerun(
+            run=run, started_by=request.user, parameters=given.validated_data.get("parameters")
+        )
+        output = RunSerializer(new_run, context={"request": request})
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=None, responses={200: RunSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):

@@ -247,3 +247,59 @@ def test_the_parameter_spec_names_each_parameters_group(roles):
     spec = {entry["name"]: entry for entry in response.json()["parameter_spec"]}
     assert (spec["steps"]["group"], spec["steps"]["help"]) == ("", "how long")
     assert spec["seed"]["group"] == "Advanced"
+
+
+def test_an_organizer_reruns_a_run_with_parameters_merged_over_its_own(
+    roles, django_capture_on_commit_callbacks
+):
+    session, organizer, _member, _outsider = roles
+    old = RunFactory(
+        notebook=NotebookFactory(session=session), parameters={"steps": 3, "label": "a"}
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = _client(organizer, token=True).post(
+            f"/api/v1/runs/{old.pk}/rerun/", {"parameters": {"steps": 8}}, format="json"
+        )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["id"] == Run.objects.exclude(pk=old.pk).get().pk and body["status"] == "queued"
+    assert body["parameters"] == {"steps": 8, "label": "a"}
+    assert body["notebook_sha256"] == old.notebook.checksum and body["package_versions"] == {}
+    assert len(callbacks) == 1
+
+
+def test_a_rerun_with_bad_parameters_is_a_400_naming_them_and_queues_nothing(
+    roles, django_capture_on_commit_callbacks
+):
+    session, organizer, _member, _outsider = roles
+    old = RunFactory(notebook=NotebookFactory(session=session))
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = _client(organizer).post(
+            f"/api/v1/runs/{old.pk}/rerun/",
+            {"parameters": {"steps": "lots", "output_dir": "elsewhere"}},
+            format="json",
+        )
+    assert response.status_code == 400
+    errors = " ".join(response.json()["parameters"])
+    assert "'steps' must be a whole number" in errors and "'output_dir'" in errors
+    assert list(Run.objects.all()) == [old] and callbacks == []
+
+
+def test_only_organizers_rerun_runs(roles):
+    session, _organizer, member, outsider = roles
+    old = RunFactory(notebook=NotebookFactory(session=session))
+    assert _client(member).post(f"/api/v1/runs/{old.pk}/rerun/").status_code == 403
+    assert _client(outsider).post(f"/api/v1/runs/{old.pk}/rerun/").status_code == 404
+    assert Run.objects.count() == 1
+
+
+def test_a_run_reads_with_what_reproduces_it(roles):
+    session, _organizer, member, _outsider = roles
+    run = RunFactory(
+        notebook=NotebookFactory(session=session),
+        notebook_sha256="cd" * 32,
+        package_versions={"python": "3.12.1", "torch": "2.5.0"},
+    )
+    body = _client(member).get(f"/api/v1/runs/{run.pk}/").json()
+    assert body["notebook_sha256"] == "cd" * 32
+    assert body["package_versions"] == {"python": "3.12.1", "torch": "2.5.0"}
