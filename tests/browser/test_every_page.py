@@ -117,6 +117,7 @@ PAGES = [
     Page("public_journal", "{course}journal/"),
     Page("session_notebooks", "{session}notebooks/"),
     Page("run_detail", "{run}"),
+    Page("run_rerun", "{run}rerun/", roles=(ORGANIZER,)),
     Page("reading_list", "/readings/"),
     Page("reading_detail", "{reading}"),
     Page("reading_create", "/readings/new/", roles=SIGNED_IN),
