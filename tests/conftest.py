@@ -134,3 +134,10 @@ def course_with_roles(db):
     member = MembershipFactory(course=course, role="member").user
     outsider = UserFactory()
     return course, organizer, member, outsider
+
+
+@pytest.fixture
+def roles(course_with_roles):
+    """A session of a course, with the course's organizer, a member and an outsider."""
+    course, organizer, member, outsider = course_with_roles
+    return SessionFactory(course=course), organizer, member, outsider

@@ -16,12 +16,6 @@ from tests.sessions.factories import SessionFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_media")]
 
 
-@pytest.fixture
-def roles(course_with_roles):
-    course, organizer, member, outsider = course_with_roles
-    return SessionFactory(course=course), organizer, member, outsider
-
-
 def _client(user=None, *, token=False) -> APIClient:
     client = APIClient()
     if user is not None and token:

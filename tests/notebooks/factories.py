@@ -95,3 +95,9 @@ def stored_files(media_root) -> list[str]:
     if not media_root.exists():
         return []
     return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+
+
+def finished_run(session, **parameters) -> Run:
+    """A run of a small notebook (parameters steps and label), as a rerun starts from."""
+    notebook = NotebookFactory(session=session, parameters={"steps": 3})
+    return RunFactory(notebook=notebook, parameters={"steps": 3, "label": "old", **parameters})

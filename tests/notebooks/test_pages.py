@@ -14,7 +14,6 @@ from tests.notebooks.factories import (
     notebook_bytes,
     stored_files,
 )
-from tests.sessions.factories import SessionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_media")]
 
@@ -23,12 +22,6 @@ DEMO_NOTEBOOKS = Path(__file__).resolve().parents[2] / "demos" / "notebooks"
 
 def _section_url(session) -> str:
     return reverse("session_notebooks", args=[session.course.slug, session.number])
-
-
-@pytest.fixture
-def roles(course_with_roles):
-    course, organizer, member, outsider = course_with_roles
-    return SessionFactory(course=course), organizer, member, outsider
 
 
 def test_members_see_notebooks_and_runs_but_no_controls(client, roles):

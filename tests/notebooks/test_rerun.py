@@ -6,28 +6,16 @@ from django.urls import reverse
 
 from notebooks import services
 from notebooks.models import Run
-from tests.notebooks.factories import NotebookFactory, RunFactory, notebook_bytes
-from tests.sessions.factories import SessionFactory
+from tests.notebooks.factories import finished_run, notebook_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_media")]
-
-
-@pytest.fixture
-def roles(course_with_roles):
-    course, organizer, member, outsider = course_with_roles
-    return SessionFactory(course=course), organizer, member, outsider
-
-
-def _finished_run(session, **parameters) -> Run:
-    notebook = NotebookFactory(session=session, parameters={"steps": 3})
-    return RunFactory(notebook=notebook, parameters={"steps": 3, "label": "old", **parameters})
 
 
 def test_a_rerun_merges_the_new_parameters_over_the_old_runs(
     roles, django_capture_on_commit_callbacks
 ):
     session, organizer, _member, _outsider = roles
-    old = _finished_run(session)
+    old = finished_run(session)
     with django_capture_on_commit_callbacks() as callbacks:
         new = services.run_rerun(run=old, started_by=organizer, parameters={"steps": 9})
     assert new.pk != old.pk and new.notebook == old.notebook
@@ -38,7 +26,7 @@ def test_a_rerun_merges_the_new_parameters_over_the_old_runs(
 
 def test_a_rerun_without_overrides_repeats_the_old_parameters(roles):
     session, organizer, _member, _outsider = roles
-    old = _finished_run(session, steps=7)
+    old = finished_run(session, steps=7)
     new = services.run_rerun(run=old, started_by=organizer)
     assert new.parameters == {"steps": 7, "label": "old"}
 
@@ -55,7 +43,7 @@ def test_a_rerun_with_bad_parameters_queues_nothing(
     roles, django_capture_on_commit_callbacks, overrides, said
 ):
     session, organizer, _member, _outsider = roles
-    old = _finished_run(session)
+    old = finished_run(session)
     with (
         django_capture_on_commit_callbacks() as callbacks,
         pytest.raises(ValidationError) as error,
@@ -67,7 +55,7 @@ def test_a_rerun_with_bad_parameters_queues_nothing(
 
 def test_a_rerun_is_checked_against_the_notebooks_current_parameters_cell(roles):
     session, organizer, _member, _outsider = roles
-    old = _finished_run(session)
+    old = finished_run(session)
     services.notebook_file_replace(
         notebook=old.notebook,
         content=notebook_bytes("print(steps)", parameters="steps = 2"),
@@ -81,7 +69,7 @@ def test_a_rerun_is_checked_against_the_notebooks_current_parameters_cell(roles)
 
 def test_the_rerun_page_is_prefilled_with_the_runs_parameters(client, roles):
     session, organizer, _member, _outsider = roles
-    old = _finished_run(session, steps=7)
+    old = finished_run(session, steps=7)
     client.force_login(organizer)
     detail = client.get(reverse("run_detail", args=[old.pk])).content.decode()
     assert reverse("run_rerun", args=[old.pk]) in detail
@@ -99,7 +87,7 @@ def test_submitting_the_rerun_page_starts_a_run_and_opens_it(
     client, roles, django_capture_on_commit_callbacks
 ):
     session, organizer, _member, _outsider = roles
-    old = _finished_run(session)
+    old = finished_run(session)
     prefix = f"run-{old.notebook.pk}"
     client.force_login(organizer)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -113,7 +101,7 @@ def test_submitting_the_rerun_page_starts_a_run_and_opens_it(
 
 def test_a_bad_value_on_the_rerun_page_is_a_form_error(client, roles):
     session, organizer, _member, _outsider = roles
-    old = _finished_run(session)
+    old = finished_run(session)
     client.force_login(organizer)
     response = client.post(
         reverse("run_rerun", args=[old.pk]), {f"run-{old.notebook.pk}-steps": "many"}
@@ -125,7 +113,7 @@ def test_a_bad_value_on_the_rerun_page_is_a_form_error(client, roles):
 
 def test_only_organizers_run_again(client, roles):
     session, _organizer, member, outsider = roles
-    old = _finished_run(session)
+    old = finished_run(session)
     url = reverse("run_rerun", args=[old.pk])
     client.force_login(member)
     assert "Run again" not in client.get(reverse("run_detail", args=[old.pk])).content.decode()

@@ -7,21 +7,9 @@ from django.urls import reverse
 from notebooks import services
 from notebooks.ipynb.device import package_versions
 from notebooks.models import Run
-from tests.notebooks.factories import NotebookFactory, RunFactory
-from tests.sessions.factories import SessionFactory
+from tests.notebooks.factories import NotebookFactory, finished_run
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_media")]
-
-
-@pytest.fixture
-def roles(course_with_roles):
-    course, organizer, member, outsider = course_with_roles
-    return SessionFactory(course=course), organizer, member, outsider
-
-
-def _finished_run(session, **parameters) -> Run:
-    notebook = NotebookFactory(session=session, parameters={"steps": 3})
-    return RunFactory(notebook=notebook, parameters={"steps": 3, "label": "old", **parameters})
 
 
 def test_a_started_run_records_the_hash_of_the_notebook_it_was_queued_with():
@@ -40,7 +28,7 @@ def test_the_package_versions_name_python_and_the_notebook_packages():
 
 def test_the_run_page_shows_how_to_reproduce_it(client, roles):
     session, _organizer, member, _outsider = roles
-    run = _finished_run(session)
+    run = finished_run(session)
     Run.objects.filter(pk=run.pk).update(
         notebook_sha256="ab" * 32,
         device="cpu",
