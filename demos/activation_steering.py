@@ -339,6 +339,26 @@ def metrics_dict(sweep: SteeringSweep) -> dict:
     }
 
 
+def summary_results(sweep: SteeringSweep) -> dict[str, float]:
+    """The scalars a run records as its results (demos.common.record), so runs with other
+    parameters compare side by side: with one coefficient, its positive share; with several,
+    the least-squares slope of the share against the coefficient and the share at each end."""
+    coefficients = [float(c) for c in sweep.coefficients]
+    attribute = [float(a) for a in sweep.attribute]
+    if len(coefficients) == 1:
+        return {"positive_share": attribute[0]}
+    mean_c = sum(coefficients) / len(coefficients)
+    mean_a = sum(attribute) / len(attribute)
+    spread = sum((c - mean_c) ** 2 for c in coefficients)
+    slope = sum((c - mean_c) * (a - mean_a) for c, a in zip(coefficients, attribute, strict=True))
+    lowest, highest = coefficients.index(min(coefficients)), coefficients.index(max(coefficients))
+    return {
+        "slope": slope / spread if spread else 0.0,
+        "positive_share_at_lowest": attribute[lowest],
+        "positive_share_at_highest": attribute[highest],
+    }
+
+
 def write_metrics(metrics: dict, output_dir: str | Path) -> Path:
     """Write ``metrics`` as ``metrics.json`` in ``output_dir`` and return its path."""
     path = Path(output_dir) / "metrics.json"

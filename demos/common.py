@@ -8,6 +8,10 @@ import random
 import numpy as np
 import torch
 
+# The MIME type scrapbook's glue gives a value it records with its json encoder; the tracker
+# reads it from the executed notebook as one of the run's results.
+SCRAP_JSON_MIME = "application/scrapbook.scrap.json+json"
+
 # Neither demo downloads anything; these make sure no library tries to either.
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
 
@@ -53,3 +57,14 @@ def prepare_run(seed: int, device: str, cpu_threads: int = 1) -> torch.device:
     limit_cpu_threads(cpu_threads)
     seed_everything(seed)
     return choose_device(device)
+
+
+def record(name: str, value) -> None:
+    """Record ``value`` under ``name`` in the cell's outputs as scrapbook's ``glue`` does (the
+    same output, without needing scrapbook installed): the tracker keeps numbers as the run's
+    results, and ``scrapbook.read_notebook(...).scraps`` reads them back too."""
+    from IPython.display import display  # only inside a kernel
+
+    payload = {"name": name, "data": value, "encoder": "json", "version": 1}
+    metadata = {"scrapbook": {"name": name, "data": True, "display": False}}
+    display({SCRAP_JSON_MIME: payload}, metadata=metadata, raw=True)

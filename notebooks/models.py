@@ -146,6 +146,9 @@ class Run(models.Model):
     package_versions = models.JSONField(default=dict, blank=True)
     cells_done = models.PositiveIntegerField(default=0)
     cells_total = models.PositiveIntegerField(default=0)
+    # Scalar results, {name: number}, from metrics.json and values a cell recorded
+    # (notebooks/ipynb/results.py); stored with the outcome, also of a failed or stopped run.
+    results = models.JSONField(default=dict, blank=True)
     celery_task_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
@@ -231,6 +234,37 @@ class Artifact(models.Model):
             "artifact_file",
             kwargs={"run_id": self.run_id, "artifact_id": self.pk, "name": self.name},
         )
+
+
+class PinnedRun(models.Model):
+    """The run a session's organizers chose as its result ("The result" on the session page):
+    at most one per session, a finished run of one of the session's notebooks. Deleting the
+    run deletes the pin."""
+
+    session = models.OneToOneField(
+        "tracker_sessions.Session", on_delete=models.CASCADE, related_name="pinned_run"
+    )
+    run = models.OneToOneField(Run, on_delete=models.CASCADE, related_name="pin")
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    pinned_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id} pinned on session {self.session_id}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.run_id and self.session_id and self.run.notebook.session_id != self.session_id:
+            errors["run"] = "Only a run of one of the session's notebooks can be its result."
+        if self.run_id and not self.run.is_finished:
+            errors["run"] = "Only a finished run can be the session's result."
+        if errors:
+            raise ValidationError(errors)
 
 
 @receiver(post_delete, sender=Notebook)

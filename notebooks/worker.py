@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from notebooks import attempts, folders, storage
-from notebooks.ipynb import artifacts, execution
+from notebooks.ipynb import artifacts, execution, results
 from notebooks.ipynb.device import detect_device, package_versions
 from notebooks.models import Artifact, Run
 from notebooks.services import enqueue_on_commit
@@ -204,6 +204,7 @@ def _execute_claimed(run_id: int, attempt: int) -> None:
                 files = artifacts.collect_artifacts(
                     executed=executed, workdir=workdir, note=log.event
                 )
+                run_results = results.results_of_files(files, note=log.event)
                 log.close()
                 files.append(
                     artifacts.ArtifactFile("log", artifacts.LOG_NAME, log.path.read_bytes())
@@ -229,6 +230,7 @@ def _execute_claimed(run_id: int, attempt: int) -> None:
         reason=reason,
         failed_cell=outcome.failed_cell,
         stored=stored,
+        results=run_results,
     )
 
 
@@ -245,12 +247,17 @@ def _finish(
     reason: str,
     failed_cell: int | None,
     stored: list[storage.StoredFile],
+    results: dict | None = None,
 ) -> bool:
-    """Stores the outcome and the artifacts together, once: only if the run is still this
-    attempt's. Otherwise the files just saved are removed again."""
+    """Stores the outcome, its results and the artifacts together, once: only if the run is
+    still this attempt's. Otherwise the files just saved are removed again."""
     with transaction.atomic():
         updated = Run.objects.filter(pk=run_id, status=Run.Status.RUNNING, attempts=attempt).update(
-            status=status, reason=reason, failed_cell=failed_cell, finished_at=timezone.now()
+            status=status,
+            reason=reason,
+            failed_cell=failed_cell,
+            finished_at=timezone.now(),
+            results=results or {},
         )
         if updated:
             Artifact.objects.bulk_create(

@@ -122,8 +122,23 @@ class ProgressSerializer(serializers.Serializer):
     percent = serializers.IntegerField(source="progress_percent")
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "number"},
+        "description": "Scalar results by name, from metrics.json and values the notebook "
+        "recorded (scrapbook's glue format); stored when the run finishes, also when it "
+        "failed or was stopped.",
+    }
+)
+class ResultsField(serializers.Field):
+    def to_representation(self, value):
+        return value
+
+
 class RunSerializer(serializers.ModelSerializer):
     parameters = ParametersField(read_only=True)
+    results = ResultsField(read_only=True)
     progress = ProgressSerializer(source="*", read_only=True)
     started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     cancel_requested = serializers.SerializerMethodField()
@@ -139,6 +154,7 @@ class RunSerializer(serializers.ModelSerializer):
             "failed_cell",
             "progress",
             "parameters",
+            "results",
             "queue",
             "device",
             "device_name",

@@ -6,6 +6,7 @@ import base64
 import binascii
 import functools
 import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,11 @@ def prepare_html_exporter() -> None:
 
 
 def render_html(notebook: nbformat.NotebookNode) -> bytes:
-    body, _resources = _html_exporter().from_notebook_node(notebook)
+    with warnings.catch_warnings():
+        # Values recorded the scrapbook way have only their own MIME type, never shown: the
+        # exporter would warn once per recorded value.
+        warnings.filterwarnings("ignore", "Your element with mimetype", UserWarning)
+        body, _resources = _html_exporter().from_notebook_node(notebook)
     return body.encode("utf-8")
 
 

@@ -1,6 +1,8 @@
 """`{% notebook_section session %}`: the session page's notebook section, filled by this app, so
 the session view and template need nothing from it but this tag."""
 
+import json
+
 from django import template
 
 from notebooks.views import notebook_section_context
@@ -14,3 +16,19 @@ def notebook_section(context, session) -> str:
     section = notebook_section_context(context["request"], session)
     with context.push(**section):
         return context.template.engine.get_template("notebooks/_section.html").render(context)
+
+
+@register.filter
+def result_number(value) -> str:
+    """A result or plotted number, short: four significant digits, whole numbers whole."""
+    if isinstance(value, list | dict | bool) or value is None:
+        return json.dumps(value)
+    if not isinstance(value, int | float):
+        return str(value)
+    return str(value) if isinstance(value, int) else f"{value:.4g}"
+
+
+@register.simple_tag
+def cell_of(row: dict, key: str):
+    """A comparison table's cell (keys such as `parameter:steps` hold a colon)."""
+    return row.get(key)

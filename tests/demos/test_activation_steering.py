@@ -100,6 +100,19 @@ def test_metrics_file_has_the_documented_shape(tmp_path):
     }
 
 
+def test_summary_results_give_the_slope_and_the_share_at_each_end():
+    sweep = steer.SteeringSweep([2.0, -1.0, 0.0, 1.0], [0.95, 0.1, 0.5, 0.8], {})
+    summary = steer.summary_results(sweep)
+    assert summary["slope"] == pytest.approx(0.285)  # least squares, by hand
+    assert summary["positive_share_at_lowest"] == 0.1
+    assert summary["positive_share_at_highest"] == 0.95
+
+
+def test_summary_results_of_one_coefficient_is_its_positive_share():
+    sweep = steer.SteeringSweep([1.5], [0.875], {})
+    assert steer.summary_results(sweep) == {"positive_share": 0.875}
+
+
 def test_every_sentiment_word_is_in_the_vocabulary():
     assert (steer.POSITIVE_WORDS | steer.NEGATIVE_WORDS).issubset(VOCABULARY)
     assert not steer.POSITIVE_WORDS & steer.NEGATIVE_WORDS

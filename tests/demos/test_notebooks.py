@@ -7,6 +7,8 @@ from pathlib import Path
 import papermill
 import pytest
 
+from notebooks.ipynb.results import run_results
+
 pytestmark = pytest.mark.database_independent
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -54,3 +56,11 @@ def test_activation_steering_notebook_attribute_rises_with_coefficient(tmp_path,
     assert attribute[coefficients.index(0.0)] == pytest.approx(0.5, abs=0.2)
     executed = (tmp_path / "activation_steering.out.ipynb").read_text()
     assert '"image/png"' in executed
+    # The scalars it records (demos.common.record, scrapbook's format) are the run's results.
+    notes = []
+    found = run_results(notebook=json.loads(executed), metrics=metrics, note=notes.append)
+    recorded = {"slope", "positive_share_at_lowest", "positive_share_at_highest", "final_loss"}
+    assert recorded <= set(found)
+    assert found["slope"] > 0.1
+    assert found["positive_share_at_highest"] == attribute[-1]
+    assert found["positive_share_at_lowest"] == attribute[0]
