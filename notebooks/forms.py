@@ -144,3 +144,18 @@ class RunParametersForm(forms.Form):
             or entry["name"] in self.changed_data
             or entry["name"] in self.notebook.parameters
         }
+
+
+class ResultPlotForm(forms.Form):
+    """The comparison page's plot: a result (y) against a parameter (x), among the table's
+    columns. Sent by GET beside the chosen runs."""
+
+    x = forms.ChoiceField(label="Parameter (x)", required=False)
+    y = forms.ChoiceField(label="Result (y)", required=False)
+
+    def __init__(self, data, *, parameters, results, initial_axes: tuple[str, str]) -> None:
+        given = {name: data[name] for name in ("x", "y") if data.get(name)}
+        x, y = initial_axes
+        super().__init__({"x": x, "y": y} | given)
+        self.fields["x"].choices = [(column.key, column.name) for column in parameters]
+        self.fields["y"].choices = [(column.key, column.name) for column in results]

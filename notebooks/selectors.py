@@ -4,7 +4,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from notebooks.models import Artifact, Notebook, Run
+from notebooks.models import Artifact, Notebook, PinnedRun, Run
 from sessions.models import Session
 from sessions.selectors import is_course_organizer, sessions_visible_to
 
@@ -62,3 +62,25 @@ def session_notebooks(session: Session) -> QuerySet[Notebook]:
         .prefetch_related(Prefetch("runs", queryset=runs))
         .order_by("title", "id")
     )
+
+
+def pinned_run_of(session: Session) -> PinnedRun | None:
+    """The run pinned as the session's result, with its notebook and artifacts, or None. Two
+    queries (one when nothing is pinned). Whoever sees the session sees it."""
+    return (
+        PinnedRun.objects.filter(session=session)
+        .select_related("run__notebook", "run__started_by")
+        .prefetch_related(Prefetch("run__artifacts", queryset=Artifact.objects.order_by("id")))
+        .first()
+    )
+
+
+def notebook_run_ids(run: Run, *, limit: int) -> list[int]:
+    """Ids of the runs of the run's notebook, newest first, at most `limit`: what its page
+    offers to compare it with."""
+    runs = Run.objects.filter(notebook_id=run.notebook_id).order_by("-queued_at", "-id")
+    return list(runs.values_list("pk", flat=True)[:limit])
+
+
+def is_pinned(run: Run) -> bool:
+    return PinnedRun.objects.filter(run=run).exists()

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from notebooks import storage
 from notebooks.ipynb import validation
-from notebooks.models import Notebook, Run
+from notebooks.models import Notebook, PinnedRun, Run
 from sessions.models import Session
 from tracker.celery import app as celery_app
 from tracker.concurrency import StateConflict
@@ -211,3 +211,27 @@ def run_delete(*, run: Run) -> None:
         raise RunStateError(
             f"The run is {run.get_status_display().lower()}; cancel it before deleting it."
         )
+
+
+@transaction.atomic
+def run_pin(*, run: Run, pinned_by: User | None) -> PinnedRun:
+    """Pins a finished run as its session's result, replacing the run pinned before; refused
+    (RunStateError) while the run is queued or running."""
+    session = run.notebook.session
+    # One pin per session: pins of the same session wait for each other here.
+    Session.objects.select_for_update().filter(pk=session.pk).first()
+    status = Run.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+    if status is None or status not in Run.FINISHED:
+        raise RunStateError(
+            f"The run is {status or 'gone'}; only a finished run can be the session's result."
+        )
+    pin, _created = PinnedRun.objects.update_or_create(
+        session=session, defaults={"run": run, "pinned_by": pinned_by}
+    )
+    return pin
+
+
+def run_unpin(*, run: Run) -> bool:
+    """Takes the run off its session's result; True if it was pinned."""
+    deleted, _ = PinnedRun.objects.filter(run=run).delete()
+    return bool(deleted)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notebooks import views
+from notebooks import views, views_results
 
 urlpatterns = [
     # The learner's journal as a zip with the images of runs (its markdown is sessions').
@@ -18,7 +18,11 @@ urlpatterns = [
     path("notebooks/<int:notebook_id>/file/", views.notebook_file, name="notebook_file"),
     path("notebooks/<int:notebook_id>/delete/", views.notebook_delete, name="notebook_delete"),
     path("notebooks/<int:notebook_id>/runs/start/", views.run_start, name="run_start"),
+    path("runs/compare/", views_results.runs_compare, name="runs_compare"),
+    path("runs/compare/runs.csv", views_results.runs_compare_csv, name="runs_compare_csv"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("runs/<int:run_id>/pin/", views_results.run_pin, name="run_pin"),
+    path("runs/<int:run_id>/unpin/", views_results.run_unpin, name="run_unpin"),
     path("runs/<int:run_id>/rerun/", views.run_rerun, name="run_rerun"),
     path("runs/<int:run_id>/status/", views.run_status, name="run_status"),
     path("runs/<int:run_id>/cancel/", views.run_cancel, name="run_cancel"),

@@ -21,7 +21,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 
-from notebooks import exports, selectors, services
+from notebooks import exports, selectors, services, views_results
 from notebooks.forms import NotebookUploadForm, RunParametersForm
 from notebooks.models import Artifact, Notebook, Run
 from sessions import selectors as session_selectors
@@ -56,6 +56,7 @@ def notebook_section_context(
     return {
         "notebook_section": {
             "session": session,
+            "pinned": selectors.pinned_run_of(session),  # "The result", at the top
             "notebooks": entries,  # each: the notebook, and its run form for organizers
             "can_manage": can_manage,
             "upload_form": (upload_form or NotebookUploadForm()) if can_manage else None,
@@ -218,6 +219,7 @@ def run_detail(request, run_id):
             "session": run.notebook.session,
             "can_manage": selectors.can_manage_notebooks(request.user, run.notebook.session),
             "detail": True,
+            **views_results.run_page_results(run),
         },
     )
 

@@ -4,6 +4,7 @@ checks over every page (tests/browser/test_every_page.py)."""
 import base64
 from datetime import UTC, datetime, timedelta
 
+from notebooks import services as notebook_services
 from notebooks.models import Artifact, Run
 from readings import services as reading_services
 from sessions import services as session_services
@@ -114,15 +115,19 @@ def build_site(organizer, member) -> dict[str, str]:
         worker_host="worker-1",
         device="cpu",
         device_name="CPU",
+        parameters={"steps": 3, "label": "baseline"},
+        results={"accuracy": 0.875, "eval.loss": 0.25, "steps": 3},
     )
     # A run that failed and one still going show beside it on the session's pages.
-    RunFactory(
+    failed = RunFactory(
         notebook=notebook,
         status=Run.Status.FAILED,
         reason="ZeroDivisionError: division by zero",
         failed_cell=2,
         cells_done=1,
         cells_total=2,
+        parameters={"steps": 5, "label": "baseline"},
+        results={"accuracy": 0.5},
     )
     RunFactory(notebook=notebook, status=Run.Status.RUNNING, started_at=starts, cells_total=2)
     for kind, name, content in (
@@ -132,6 +137,8 @@ def build_site(organizer, member) -> dict[str, str]:
         (Artifact.Kind.METRICS, "metrics.json", b'{"loss": 0.1}'),
     ):
         ArtifactFactory(run=run, kind=kind, name=name, content=content)
+    # The run is the session's result, shown at the top of its notebooks.
+    notebook_services.run_pin(run=run, pinned_by=organizer)
     invitation = session_services.invitation_create(
         course=course, email="newcomer@example.org", role="member", created_by=organizer
     )
@@ -143,6 +150,9 @@ def build_site(organizer, member) -> dict[str, str]:
         "term": superposition,
         "run": run,
     }
-    return {name: thing.get_absolute_url() for name, thing in things.items()} | {
-        f"note-{role}": f"/notes/{note.pk}/" for role, note in notes.items()
-    }
+    compare = f"/runs/compare/?run={run.pk}&run={failed.pk}&sort=-result:accuracy"
+    return (
+        {name: thing.get_absolute_url() for name, thing in things.items()}
+        | {f"note-{role}": f"/notes/{note.pk}/" for role, note in notes.items()}
+        | {"compare": compare}
+    )

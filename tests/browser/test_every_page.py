@@ -118,6 +118,8 @@ PAGES = [
     Page("session_notebooks", "{session}notebooks/"),
     Page("run_detail", "{run}"),
     Page("run_rerun", "{run}rerun/", roles=(ORGANIZER,)),
+    Page("runs_compare", "{compare}"),
+    Page("runs_compare", "/runs/compare/", label="compare with no runs"),
     Page("reading_list", "/readings/"),
     Page("reading_detail", "{reading}"),
     Page("reading_create", "/readings/new/", roles=SIGNED_IN),
@@ -146,7 +148,8 @@ NOT_PAGES = {
     "old_journal_md", "old_journal_zip", "old_public_journal",
     "reading_export", "reading_status_set", "note_add", "term_revert", "notebook_upload",
     "notebook_file", "notebook_delete", "run_start", "run_status", "run_cancel", "run_delete",
-    "artifact_file", "course_delete", "member_add", "member_role", "member_remove",
+    "artifact_file", "runs_compare_csv", "run_pin", "run_unpin", "course_delete", "member_add",
+    "member_role", "member_remove",
     "invitation_create", "invitation_revoke",
 }  # fmt: skip
 NOT_PAGE_NAMESPACES = ("admin", "api")

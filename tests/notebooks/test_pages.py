@@ -201,8 +201,9 @@ def test_the_section_takes_the_same_queries_however_many_runs(
     _notebooks_with_runs(session, count)
     client.force_login(organizer)
     # sign-in 2, the viewer's time zone 1 (then kept in the sign-in session: an update and its
-    # savepoints), the session 1, the organizer check 1, notebooks 1, runs 1, artifacts 1
-    with django_assert_num_queries(11):
+    # savepoints), the session 1, the organizer check 1, the pinned result 1, notebooks 1,
+    # runs 1, artifacts 1
+    with django_assert_num_queries(12):
         response = client.get(_section_url(session))
     assert response.content.decode().count('class="run run-') == 2 * count
 
