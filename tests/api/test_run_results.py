@@ -2,6 +2,8 @@
 and `POST`/`DELETE /api/v1/runs/<id>/pin/` (a run as its session's result, organizers)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notebooks.models import PinnedRun, Run
 from tests.notebooks.factories import NotebookFactory, RunFactory
@@ -128,3 +130,16 @@ def test_the_schema_documents_the_comparison_the_pin_and_the_results(api):
     assert "204" in pin["delete"]["responses"]
     results = openapi["components"]["schemas"]["Run"]["properties"]["results"]
     assert results["additionalProperties"] == {"type": "number"}
+
+
+def test_the_comparison_takes_the_same_queries_however_many_runs(as_user, roles):
+    session, _organizer, member, _outsider = roles
+    client = as_user(member)
+    counts = []
+    for how_many in (1, 4):
+        runs = [run for _ in range(how_many) for run in _runs(session)]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(_compare_url(runs))
+        assert response.status_code == 200 and len(response.json()["rows"]) == 3 * how_many
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

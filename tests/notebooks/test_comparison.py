@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from notebooks import comparison
+from notebooks import comparison, plots
 from notebooks.models import Run
 from tests.notebooks.factories import NotebookFactory, RunFactory
 from tests.sessions.factories import SessionFactory
@@ -233,3 +233,9 @@ def test_a_run_page_links_to_the_comparison_with_its_notebooks_other_runs(client
     page = client.get(runs[0].get_absolute_url()).content.decode()
     expected = "&amp;".join(f"run={run.pk}" for run in reversed(runs))
     assert f'href="/runs/compare/?{expected}"' in page
+
+
+def test_plot_ticks_are_round_and_cover_the_values():
+    assert plots.nice_ticks(0.1, 0.9) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert plots.nice_ticks(-2.0, 2.0) == [-2.0, -1.0, 0.0, 1.0, 2.0]
+    assert plots.nice_ticks(3.0, 3.0) == [2.6, 2.8, 3.0, 3.2, 3.4]  # one value: a band round it
