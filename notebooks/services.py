@@ -220,7 +220,10 @@ def run_pin(*, run: Run, pinned_by: User | None) -> PinnedRun:
     session = run.notebook.session
     # One pin per session: pins of the same session wait for each other here.
     Session.objects.select_for_update().filter(pk=session.pk).first()
-    status = Run.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+    # Locked, so a delete of the run waits for the pin (and then takes it with the run).
+    status = (
+        Run.objects.select_for_update().filter(pk=run.pk).values_list("status", flat=True).first()
+    )
     if status is None or status not in Run.FINISHED:
         raise RunStateError(
             f"The run is {status or 'gone'}; only a finished run can be the session's result."
