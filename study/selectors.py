@@ -6,23 +6,35 @@ in the order of the first session that links them. A member has cards only in th
 belong to now (sessions.selectors.member_course_ids); leaving a course hides its cards.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from readings.diffs import revision_diff
 from readings.selectors import term_revisions, terms_with_details
-from sessions.selectors import courses_visible_to, member_course_ids, sessions_visible_to
+from sessions.selectors import (
+    course_members,
+    courses_visible_to,
+    member_course_ids,
+    sessions_visible_to,
+)
 from study.models import Card, ReviewLog, State, StudySettings, card_key
 from tracker.markdown import term_url
 
 _PLACEHOLDER = "SLUG-PLACEHOLDER"
-_TERM_LINK = re.compile(
-    "([-a-zA-Z0-9_]+)".join(map(re.escape, f'href="{term_url(_PLACEHOLDER)}"'.split(_PLACEHOLDER)))
-)
+
+
+@functools.cache
+def _term_link() -> re.Pattern:
+    """Links to terms in stored HTML (the URLconf is read on first use, not at import)."""
+    marker = f'href="{term_url(_PLACEHOLDER)}"'
+    return re.compile("([-a-zA-Z0-9_]+)".join(map(re.escape, marker.split(_PLACEHOLDER))))
+
+
 _KEY = re.compile(r"^c([0-9]{1,18})-t([0-9]{1,18})(?:-a([0-9]{1,18}))?$")
 
 
@@ -116,7 +128,7 @@ def course_glossaries(*, member, course=None) -> list[StudyItem]:
     courses = list(courses.order_by("title"))
     positions: dict[tuple[int, str], int] = {}
     for one in courses:
-        for slug in _TERM_LINK.findall(one.description_html):
+        for slug in _term_link().findall(one.description_html):
             positions.setdefault((one.pk, slug), 0)
     sessions = (
         sessions_visible_to(member)
@@ -125,7 +137,7 @@ def course_glossaries(*, member, course=None) -> list[StudyItem]:
         .values_list("course_id", "number", "abstract_html")
     )
     for course_id, number, html in sessions:
-        for slug in _TERM_LINK.findall(html):
+        for slug in _term_link().findall(html):
             positions.setdefault((course_id, slug), number)
     slugs = {slug for _, slug in positions}
     terms = {term.slug: term for term in terms_with_details().filter(slug__in=slugs)}
@@ -255,6 +267,38 @@ def study_counts(*, member, now: datetime, course=None) -> dict[str, int]:
     return counts
 
 
+def study_counts_by_course(*, member, now: datetime) -> list[dict]:
+    """Due, new and learned per course of the member's: a constant number of queries."""
+    rows = {
+        row["course_id"]: row
+        for row in cards_visible_to(member)
+        .values("course_id")
+        .annotate(
+            due=Count(
+                "id",
+                filter=Q(suspended=False, due__lte=now)
+                & ~Q(state=State.NEW)
+                & (Q(buried_until__isnull=True) | Q(buried_until__lte=now)),
+            ),
+            learned=Count("id", filter=~Q(state=State.NEW)),
+        )
+    }
+    new: dict[int, int] = {}
+    for item in new_items(member=member, now=now):
+        new[item.course.pk] = new.get(item.course.pk, 0) + 1
+    courses = courses_visible_to(member).filter(id__in=member_course_ids(user=member))
+    return [
+        {
+            "course": course.slug,
+            "title": course.title,
+            "due": rows.get(course.pk, {}).get("due", 0),
+            "learned": rows.get(course.pk, {}).get("learned", 0),
+            "new": new.get(course.pk, 0),
+        }
+        for course in courses.order_by("title")
+    ]
+
+
 def due_counts_by_course(*, member, now: datetime) -> dict[int, int]:
     """Learned cards due now per course id (for the dashboard): one query."""
     rows = (
@@ -285,3 +329,103 @@ def member_course(*, member, slug: str):
 
 
 ONE_DAY = timedelta(days=1)
+
+
+# Progress
+
+
+@dataclass
+class DayCount:
+    day: object  # a date
+    count: int
+
+
+def reviews_per_day(*, member, now: datetime, days: int = 30) -> list[DayCount]:
+    """The member's grades (undone ones aside) on each of the last `days` days, their time zone."""
+    first = start_of_day(now) - timedelta(days=days - 1)
+    counts = {(first + timedelta(days=n)).date(): 0 for n in range(days)}
+    moments = ReviewLog.objects.filter(
+        member=member, kind=ReviewLog.Kind.REVIEW, undone_at__isnull=True, reviewed_at__gte=first
+    ).values_list("reviewed_at", flat=True)
+    for moment in moments:
+        day = timezone.localtime(moment).date()
+        if day in counts:
+            counts[day] += 1
+    return [DayCount(day, count) for day, count in counts.items()]
+
+
+def true_retention(*, member, now: datetime, days: int = 30) -> dict:
+    """Of the grades given to cards in review (past learning) in the last `days` days, how many
+    were recalled (Hard, Good or Easy): what FSRS's target retention aims at."""
+    counts = ReviewLog.objects.filter(
+        member=member,
+        kind=ReviewLog.Kind.REVIEW,
+        undone_at__isnull=True,
+        reviewed_at__gte=now - timedelta(days=days),
+        state_before__state=State.REVIEW,
+    ).aggregate(total=Count("id"), recalled=Count("id", filter=Q(rating__gt=1)))
+    total, recalled = counts["total"], counts["recalled"]
+    return {
+        "total": total,
+        "recalled": recalled,
+        "retention": recalled / total if total else None,
+        "target": settings_of(member=member).desired_retention,
+    }
+
+
+def due_forecast(*, member, now: datetime, days: int = 30) -> list[DayCount]:
+    """How many learned cards come due on each of the next `days` days (overdue ones today)."""
+    today = start_of_day(now)
+    counts = {(today + timedelta(days=n)).date(): 0 for n in range(days)}
+    dues = (
+        cards_visible_to(member)
+        .filter(suspended=False, due__lt=today + timedelta(days=days))
+        .exclude(state=State.NEW)
+        .values_list("due", flat=True)
+    )
+    first = today.date()
+    for due in dues:
+        day = max(timezone.localtime(due).date(), first)
+        if day in counts:
+            counts[day] += 1
+    return [DayCount(day, count) for day, count in counts.items()]
+
+
+# The organizers' view: aggregates only
+
+MINIMUM_GROUP = 5  # fewer reviewers than this, and a term's figures would describe a person
+
+
+def term_difficulty(*, course) -> dict:
+    """Per term of the course, over its current members' term cards past their first grade:
+    how many members, the mean FSRS difficulty (1-10) and the share of grades that were Again.
+    Terms with fewer than MINIMUM_GROUP members are counted, never shown."""
+    cards = (
+        Card.objects.filter(course=course, kind=Card.Kind.TERM)
+        .filter(member_id__in=course_members(course).values("user_id"))
+        .exclude(state=State.NEW)
+    )
+    rows = list(
+        cards.values("term_id", "term__name", "term__slug")
+        .annotate(
+            members=Count("member", distinct=True),
+            difficulty=Avg("difficulty"),
+        )
+        .order_by("-difficulty", "term__name")
+    )
+    shown = [row for row in rows if row["members"] >= MINIMUM_GROUP]
+    grades = (
+        ReviewLog.objects.filter(
+            card__in=cards.filter(term_id__in=[row["term_id"] for row in shown]),
+            kind=ReviewLog.Kind.REVIEW,
+            undone_at__isnull=True,
+        )
+        .values("card__term_id")
+        .annotate(total=Count("id"), again=Count("id", filter=Q(rating=1)))
+    )
+    by_term = {row["card__term_id"]: row for row in grades}
+    for row in shown:
+        counts = by_term.get(row["term_id"], {"total": 0, "again": 0})
+        row["grades"] = counts["total"]
+        row["again_share"] = counts["again"] / counts["total"] if counts["total"] else 0
+    return {"shown": shown, "withheld": len(rows) - len(shown)}
