@@ -17,22 +17,22 @@ def bar_chart(
     width = WIDTH / max(len(values), 1)
     bars = format_html_join(
         "",
-        '<rect class="chart-bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"></rect>',
+        '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}"></rect>',
         (
             (
-                index * width + GAP / 2,
-                HEIGHT - value / top * HEIGHT,
-                max(width - GAP, 1),
-                value / top * HEIGHT,
+                _number(index * width + GAP / 2),
+                _number(HEIGHT - value / top * HEIGHT),
+                _number(max(width - GAP, 1)),
+                _number(value / top * HEIGHT),
             )
             for index, value in enumerate(values)
         ),
     )
     line = ""
     if target is not None:
-        y = HEIGHT - target / top * HEIGHT
+        y = _number(HEIGHT - target / top * HEIGHT)
         line = format_html(
-            '<line class="chart-target" x1="0" x2="{}" y1="{:.1f}" y2="{:.1f}"></line>',
+            '<line class="chart-target" x1="0" x2="{}" y1="{}" y2="{}"></line>',
             WIDTH,
             y,
             y,
@@ -52,3 +52,7 @@ def bar_chart(
         bars,
         line,
     )
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}"
