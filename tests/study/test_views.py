@@ -143,3 +143,14 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_dashboard_says_how_many_cards_are_due_per_course(client, studying):
+    from datetime import timedelta
+
+    member, course, _ = studying
+    past = _now() - timedelta(days=30)
+    for item in selectors.course_glossaries(member=member)[:2]:
+        services.review_submit(member=member, key=item.key, rating=3, version=0, now=past)
+    page = client.get("/").content.decode()
+    assert f'href="/courses/{course.slug}/study/">2 cards due</a>' in page
