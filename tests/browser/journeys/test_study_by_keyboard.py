@@ -66,7 +66,7 @@ def test_a_member_reviews_by_keyboard_and_undoes_a_grade(page, sign_in, screensh
 
 def test_on_a_phone_the_grades_are_large_targets(page, sign_in, screenshot):
     learner = UserFactory(username="phone-learner")
-    course, _ = course_with_glossary([{"name": "Logit lens"}], members=[learner])
+    course_with_glossary([{"name": "Logit lens"}], members=[learner])
     sign_in(page, learner.username)
     page.set_viewport_size(PHONE)
     page.goto("/study/")
