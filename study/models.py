@@ -114,7 +114,7 @@ class Card(models.Model):
         indexes = [
             # "The next due card": a member's unsuspended cards by due date.
             models.Index(
-                fields=["member", "due"],
+                fields=["member", "due", "id"],
                 condition=Q(suspended=False),
                 name="study_card_member_due",
             ),

@@ -213,6 +213,8 @@ def item_for_key(*, member, key: str) -> StudyItem | None:
     existing = (
         cards_visible_to(member)
         .filter(course_id=course_id, term_id=term_id, alias_id=alias_id)
+        # the kind names the unique index that finds the card (study_one_*_card_per_…)
+        .filter(kind=Card.Kind.ALIAS if alias_id else Card.Kind.TERM)
         .select_related("course", "term", "alias")
         .first()
     )

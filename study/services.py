@@ -18,28 +18,37 @@ STALE = "This card changed since it was shown (graded in another tab?); here it 
 def _card_for(*, member, key: str, now: datetime) -> Card:
     """The member's card for `key`, locked; created (new) when the course offers it and it has
     no row yet. A key that is not the member's is a validation error, as if it did not exist."""
+    parsed = selectors.parse_key(key)
+    if parsed is None:
+        raise ValidationError({"card": "No such card among your courses."})
+    course_id, term_id, alias_id = parsed
+    locked = (
+        selectors.cards_visible_to(member)
+        .select_for_update(of=("self",))
+        .select_related("course", "term", "alias")
+        .filter(course_id=course_id, term_id=term_id, alias_id=alias_id)
+        .filter(kind=Card.Kind.ALIAS if alias_id else Card.Kind.TERM)
+    )
+    card = locked.first()
+    if card is not None:
+        return card
     item = selectors.item_for_key(member=member, key=key)
     if item is None:
         raise ValidationError({"card": "No such card among your courses."})
-    if item.card is None:
-        Card.objects.bulk_create(
-            [
-                Card(
-                    member=member,
-                    course=item.course,
-                    kind=item.kind,
-                    term=item.term,
-                    alias=item.alias,
-                    due=now,
-                )
-            ],
-            ignore_conflicts=True,  # another request created it first: lock that one
-        )
-    return (
-        Card.objects.select_for_update()
-        .select_related("course", "term", "alias")
-        .get(member=member, course=item.course, term=item.term, alias=item.alias)
+    Card.objects.bulk_create(
+        [
+            Card(
+                member=member,
+                course=item.course,
+                kind=item.kind,
+                term=item.term,
+                alias=item.alias,
+                due=now,
+            )
+        ],
+        ignore_conflicts=True,  # another request created it first: lock that one
     )
+    return locked.get()
 
 
 @transaction.atomic
