@@ -45,11 +45,11 @@ bench: venv
 bench-search: venv
 	$(BIN)/python bench/search.py
 
-# 20 API clients editing 5 shared documents for 30 s; fails if an acknowledged write was lost.
 # bench-study needs PostgreSQL (it builds and drops its own 2,000,000-card, 5,000,000-review database).
 bench-study: venv
 	$(BIN)/python bench/study.py
 
+# 20 API clients editing 5 shared documents for 30 s; fails if an acknowledged write was lost.
 bench-concurrency: venv
 	$(BIN)/python bench/concurrency.py
 
