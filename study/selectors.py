@@ -254,8 +254,11 @@ def current_revision_of(term) -> int:
     return revision or 0
 
 
-def study_counts(*, member, now: datetime, course=None) -> dict[str, int]:
-    """Due now (learned cards), new today (within the allowance) and learned (ever graded)."""
+def study_counts(
+    *, member, now: datetime, course=None, new: list[StudyItem] | None = None
+) -> dict[str, int]:
+    """Due now (learned cards), new today (within the allowance; `new` when the caller has
+    them already) and learned (ever graded)."""
     counts = _studied(member, course).aggregate(
         due=Count(
             "id",
@@ -265,7 +268,9 @@ def study_counts(*, member, now: datetime, course=None) -> dict[str, int]:
         ),
         learned=Count("id", filter=~Q(state=State.NEW)),
     )
-    counts["new"] = len(new_items(member=member, now=now, course=course))
+    if new is None:
+        new = new_items(member=member, now=now, course=course)
+    counts["new"] = len(new)
     return counts
 
 

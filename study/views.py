@@ -30,7 +30,10 @@ def _course_or_404(request, slug):
 def _review_context(request, course, *, form=None) -> dict:
     now = timezone.now()
     member = request.user
-    item = selectors.next_item(member=member, now=now, course=course)
+    # The new cards are read once, for the next card and for the count.
+    new = selectors.new_items(member=member, now=now, course=course)
+    due = selectors.due_card(member=member, now=now, course=course)
+    item = selectors.item_for_card(due) if due else (new[0] if new else None)
     grades = []
     if item is not None:
         selectors.with_revision(item)
@@ -47,7 +50,7 @@ def _review_context(request, course, *, form=None) -> dict:
         "course": course,
         "item": item,
         "grades": grades,
-        "counts": selectors.study_counts(member=member, now=now, course=course),
+        "counts": selectors.study_counts(member=member, now=now, course=course, new=new),
         "undoable": selectors.last_undoable(member=member) is not None,
         "form": form,
         "here": request.path,

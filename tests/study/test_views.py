@@ -154,3 +154,39 @@ def test_dashboard_says_how_many_cards_are_due_per_course(client, studying):
         services.review_submit(member=member, key=item.key, rating=3, version=0, now=past)
     page = client.get("/").content.decode()
     assert f'href="/courses/{course.slug}/study/">2 cards due</a>' in page
+
+
+def _queries_of(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_review_and_progress_pages_take_the_same_queries_with_more_terms_and_courses(
+    client, studying
+):
+    member, course, _ = studying
+    client.get("/")  # the first request after signing in reads the profile's time zone once
+    sizes = []
+    for extra in (1, 8):
+        course_with_glossary(
+            [
+                {"name": f"Extra {extra}-{n}", "aliases": [f"Alias {extra}-{n}"]}
+                for n in range(extra)
+            ],
+            members=[member],
+        )
+        for item in selectors.course_glossaries(member=member)[:extra]:
+            if item.card is None and not Card.objects.filter(term=item.term).exists():
+                services.review_submit(member=member, key=item.key, rating=3, version=0)
+        sizes.append(
+            (
+                _queries_of(client, "/study/"),
+                _queries_of(client, "/study/progress/"),
+                _queries_of(client, f"/courses/{course.slug}/study/"),
+            )
+        )
+    assert sizes[0] == sizes[1]
