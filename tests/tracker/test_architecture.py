@@ -183,3 +183,23 @@ def test_an_import_up_the_layers_is_reported(tmp_path):
         "readings.models (readings) imports sessions.forms (sessions)",
         "sessions.models (sessions) imports notebooks.models (notebooks)",
     ]
+
+
+def test_study_reading_another_apps_models_is_reported(tmp_path):
+    for package in ("readings", "sessions", "study"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    for name in ("models", "selectors", "diffs"):
+        (tmp_path / "readings" / f"{name}.py").write_text("")
+    (tmp_path / "sessions" / "selectors.py").write_text("")
+    (tmp_path / "sessions" / "services.py").write_text("")
+    (tmp_path / "study" / "selectors.py").write_text(
+        "from readings import selectors, diffs\nfrom sessions.selectors import member_course_ids\n"
+    )
+    (tmp_path / "study" / "services.py").write_text(
+        "from readings.models import GlossaryTerm\nfrom sessions import services\n"
+    )
+    assert contract_violations(tmp_path) == [
+        "study.services (study) reads readings.models, not a selector",
+        "study.services (study) reads sessions.services, not a selector",
+    ]
