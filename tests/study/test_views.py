@@ -190,3 +190,14 @@ def test_review_and_progress_pages_take_the_same_queries_with_more_terms_and_cou
             )
         )
     assert sizes[0] == sizes[1]
+
+
+def test_the_course_page_links_its_study_exports_for_members_only(client, studying, user_factory):
+    _, course, _ = studying
+    page = client.get(f"/courses/{course.slug}/").content.decode()
+    assert f"/courses/{course.slug}/study/glossary.apkg" in page
+    assert "which terms the cohort forgets" not in page  # organizers only
+    client.force_login(user_factory())
+    course.visibility = "public"
+    course.save(update_fields=["visibility"])
+    assert "glossary.apkg" not in client.get(f"/courses/{course.slug}/").content.decode()
