@@ -1,9 +1,11 @@
 """Spaced-repetition cards of a member's course glossaries, their FSRS state and the review log.
 
-A card is one member's memory of one source in one course: a glossary term (term -> definition)
-or one of its aliases (alias -> term). Its schedule is FSRS's (study/scheduling.py); every change
-to it is a row of the review log, which is only ever appended to (an undone review is marked,
-never deleted), so a schedule can be recomputed from the log.
+A card is one member's memory of one source: in one course, a glossary term (term -> definition)
+or one of its aliases (alias -> term); or, when they choose, one of their own highlights
+(phrase -> reading and comment), which belongs to no course. Its schedule is FSRS's
+(study/scheduling.py); every change to it is a row of the review log, which is only ever
+appended to (an undone review is marked, never deleted), so a schedule can be recomputed from
+the log.
 """
 
 from django.conf import settings
@@ -20,6 +22,11 @@ class StudySettings(models.Model):
         default=10,
         validators=[MaxValueValidator(200)],
         help_text="How many new cards to introduce a day.",
+    )
+    study_highlights = models.BooleanField(
+        default=False,
+        verbose_name="Study my highlights too",
+        help_text="Your own highlights become cards: the phrase, then its reading and comment.",
     )
     desired_retention = models.FloatField(
         default=0.9,
@@ -64,17 +71,23 @@ class Card(models.Model):
     class Kind(models.TextChoices):
         TERM = "term", "Term → definition"
         ALIAS = "alias", "Alias → term"
+        HIGHLIGHT = "highlight", "Highlight → reading"
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_cards"
     )
     course = models.ForeignKey(
-        "tracker_sessions.Course", on_delete=models.CASCADE, related_name="+"
+        "tracker_sessions.Course", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(max_length=5, choices=Kind.choices)
-    term = models.ForeignKey("readings.GlossaryTerm", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=9, choices=Kind.choices)
+    term = models.ForeignKey(
+        "readings.GlossaryTerm", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     alias = models.ForeignKey(
         "readings.TermName", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    highlight = models.ForeignKey(
+        "readings.Highlight", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # FSRS's card (fsrs.Card), field by field.
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.NEW)
@@ -103,11 +116,36 @@ class Card(models.Model):
                 condition=Q(kind="alias"),
                 name="study_one_alias_card_per_member_course",
             ),
+            models.UniqueConstraint(
+                fields=["member", "highlight"],
+                condition=Q(kind="highlight"),
+                name="study_one_highlight_card_per_member",
+            ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind="term", alias__isnull=True) | Q(kind="alias", alias__isnull=False)
+                    Q(
+                        kind="term",
+                        course__isnull=False,
+                        term__isnull=False,
+                        alias__isnull=True,
+                        highlight__isnull=True,
+                    )
+                    | Q(
+                        kind="alias",
+                        course__isnull=False,
+                        term__isnull=False,
+                        alias__isnull=False,
+                        highlight__isnull=True,
+                    )
+                    | Q(
+                        kind="highlight",
+                        course__isnull=True,
+                        term__isnull=True,
+                        alias__isnull=True,
+                        highlight__isnull=False,
+                    )
                 ),
-                name="study_alias_card_has_its_alias",
+                name="study_card_has_exactly_its_source",
             ),
             models.CheckConstraint(condition=Q(state__lte=3), name="study_card_state_0_3"),
         ]
@@ -124,13 +162,26 @@ class Card(models.Model):
         return f"{self.key} of {self.member_id}"
 
     @property
+    def front(self) -> str:
+        """What the card asks (it reads its source: load it with select_related)."""
+        if self.kind == self.Kind.HIGHLIGHT:
+            return self.highlight.phrase
+        return self.alias.name if self.kind == self.Kind.ALIAS else self.term.name
+
+    @property
     def key(self) -> str:
+        if self.kind == self.Kind.HIGHLIGHT:
+            return highlight_key(self.highlight_id)
         return card_key(course_id=self.course_id, term_id=self.term_id, alias_id=self.alias_id)
 
 
 def card_key(*, course_id: int, term_id: int, alias_id: int | None) -> str:
     """A card's name in forms and the API, the same before and after its row exists."""
     return f"c{course_id}-t{term_id}" + (f"-a{alias_id}" if alias_id else "")
+
+
+def highlight_key(highlight_id: int) -> str:
+    return f"h{highlight_id}"
 
 
 class ReviewLog(models.Model):

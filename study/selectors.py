@@ -15,14 +15,14 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from readings.diffs import revision_diff
-from readings.selectors import term_revisions, terms_with_details
+from readings.selectors import highlights_visible_to, term_revisions, terms_with_details
 from sessions.selectors import (
     course_members,
     courses_visible_to,
     member_course_ids,
     sessions_visible_to,
 )
-from study.models import Card, ReviewLog, State, StudySettings, card_key
+from study.models import Card, ReviewLog, State, StudySettings, card_key, highlight_key
 from tracker.markdown import term_url
 
 _PLACEHOLDER = "SLUG-PLACEHOLDER"
@@ -36,6 +36,7 @@ def _term_link() -> re.Pattern:
 
 
 _KEY = re.compile(r"^c([0-9]{1,18})-t([0-9]{1,18})(?:-a([0-9]{1,18}))?$")
+_HIGHLIGHT_KEY = re.compile(r"^h([0-9]{1,18})$")
 
 
 @dataclass
@@ -43,11 +44,12 @@ class StudyItem:
     """One card to show: its row when it has one (a new card may not yet)."""
 
     key: str
-    course: object
-    term: object
+    course: object | None  # None for a highlight
+    term: object | None
     alias: object | None
     card: Card | None = None
     revised: list = field(default_factory=list)  # readings.diffs FieldDiffs, when revised
+    highlight: object | None = None
 
     @property
     def is_new(self) -> bool:
@@ -59,10 +61,14 @@ class StudyItem:
 
     @property
     def front(self) -> str:
+        if self.highlight is not None:
+            return self.highlight.phrase
         return self.alias.name if self.alias else self.term.name
 
     @property
     def kind(self) -> str:
+        if self.highlight is not None:
+            return Card.Kind.HIGHLIGHT
         return Card.Kind.ALIAS if self.alias else Card.Kind.TERM
 
 
@@ -72,6 +78,11 @@ def parse_key(key: str) -> tuple[int, int, int | None] | None:
         return None
     course, term, alias = match.groups()
     return int(course), int(term), int(alias) if alias else None
+
+
+def parse_highlight_key(key: str) -> int | None:
+    match = _HIGHLIGHT_KEY.match(key or "")
+    return int(match.group(1)) if match else None
 
 
 def settings_of(*, member) -> StudySettings:
@@ -85,10 +96,13 @@ def start_of_day(now: datetime) -> datetime:
 
 
 def cards_visible_to(member) -> QuerySet[Card]:
-    """The member's own cards in the courses they belong to now; nobody else's, ever."""
+    """The member's own cards in the courses they belong to now, and of their own highlights
+    (a highlight card is only ever made for its author); nobody else's, ever."""
     if not (member and member.is_authenticated):
         return Card.objects.none()
-    return Card.objects.filter(member=member, course_id__in=member_course_ids(user=member))
+    return Card.objects.filter(member=member).filter(
+        Q(course_id__in=member_course_ids(user=member)) | Q(kind=Card.Kind.HIGHLIGHT)
+    )
 
 
 def _studied(member, course) -> QuerySet[Card]:
@@ -103,7 +117,7 @@ def due_card(*, member, now: datetime, course=None) -> Card | None:
         .filter(suspended=False, due__lte=now)
         .exclude(state=State.NEW)
         .exclude(buried_until__gt=now)
-        .select_related("course", "term", "alias")
+        .select_related("course", "term", "alias", "highlight__reading")
         .order_by("due", "id")
         .first()
     )
@@ -169,17 +183,21 @@ def course_glossaries(*, member, course=None) -> list[StudyItem]:
 def new_items(*, member, now: datetime, course=None, limit: int | None = None) -> list[StudyItem]:
     """The new cards due today, within the member's daily allowance: cards reset or undone back
     to new first, then the glossaries' cards not yet seen, in their order."""
-    allowance = settings_of(member=member).new_per_day - new_cards_introduced_today(
-        member=member, now=now
-    )
+    settings = settings_of(member=member)
+    allowance = settings.new_per_day - new_cards_introduced_today(member=member, now=now)
     if allowance <= 0:
         return []
     existing = {
         card.key: card
-        for card in _studied(member, course).select_related("course", "term", "alias")
+        for card in _studied(member, course).select_related(
+            "course", "term", "alias", "highlight__reading"
+        )
     }
+    offered = course_glossaries(member=member, course=course)
+    if course is None and settings.study_highlights:
+        offered += own_highlights(member=member)
     items = []
-    for item in course_glossaries(member=member, course=course):
+    for item in offered:
         card = existing.get(item.key)
         if card is not None and (
             card.state != State.NEW or card.suspended or (card.buried_until or now) > now
@@ -200,12 +218,29 @@ def next_item(*, member, now: datetime, course=None) -> StudyItem | None:
     return new[0] if new else None
 
 
+def own_highlights(*, member) -> list[StudyItem]:
+    """The member's own highlights as cards, oldest first (after the glossaries' cards)."""
+    highlights = (
+        highlights_visible_to(member)
+        .filter(author=member)
+        .select_related("reading")
+        .order_by("created_at", "id")
+    )
+    return [
+        StudyItem(highlight_key(highlight.pk), None, None, None, highlight=highlight)
+        for highlight in highlights
+    ]
+
+
 def item_for_card(card: Card) -> StudyItem:
-    return StudyItem(card.key, card.course, card.term, card.alias, card)
+    return StudyItem(card.key, card.course, card.term, card.alias, card, highlight=card.highlight)
 
 
 def item_for_key(*, member, key: str) -> StudyItem | None:
     """The item a key names, among what the member's courses offer; None when it is not theirs."""
+    highlight_id = parse_highlight_key(key)
+    if highlight_id is not None:
+        return _highlight_item(member=member, highlight_id=highlight_id)
     parsed = parse_key(key)
     if parsed is None:
         return None
@@ -233,13 +268,33 @@ def item_for_key(*, member, key: str) -> StudyItem | None:
     )
 
 
+def _highlight_item(*, member, highlight_id: int) -> StudyItem | None:
+    existing = (
+        cards_visible_to(member)
+        .filter(kind=Card.Kind.HIGHLIGHT, highlight_id=highlight_id)
+        .select_related("highlight__reading")
+        .first()
+    )
+    if existing is not None:
+        return item_for_card(existing)
+    highlight = (
+        highlights_visible_to(member)
+        .filter(author=member, pk=highlight_id)  # another member's, even public: never
+        .select_related("reading")
+        .first()
+    )
+    if highlight is None:
+        return None
+    return StudyItem(highlight_key(highlight.pk), None, None, None, highlight=highlight)
+
+
 def with_revision(item: StudyItem) -> StudyItem:
     """Marks the item revised, with the diff, when the term has a revision newer than the one
     the member saw at their last review."""
     card = item.card
-    current = getattr(item.term, "current_revision", None)
-    if card is None or not card.seen_revision:
+    if item.term is None or card is None or not card.seen_revision:
         return item
+    current = getattr(item.term, "current_revision", None)
     revisions = {revision.number: revision for revision in term_revisions(term=item.term)[:50]}
     newest = max(revisions) if revisions else current
     if newest and newest > card.seen_revision and card.seen_revision in revisions:
@@ -248,6 +303,8 @@ def with_revision(item: StudyItem) -> StudyItem:
 
 
 def current_revision_of(term) -> int:
+    if term is None:
+        return 0
     revision = getattr(term, "current_revision", None)
     if revision is None:
         revision = term_revisions(term=term).values_list("number", flat=True).first()
@@ -292,7 +349,8 @@ def study_counts_by_course(*, member, now: datetime) -> list[dict]:
     }
     new: dict[int, int] = {}
     for item in new_items(member=member, now=now):
-        new[item.course.pk] = new.get(item.course.pk, 0) + 1
+        if item.course is not None:
+            new[item.course.pk] = new.get(item.course.pk, 0) + 1
     courses = courses_visible_to(member).filter(id__in=member_course_ids(user=member))
     return [
         {
@@ -322,7 +380,10 @@ def due_counts_by_course(*, member, now: datetime) -> dict[int, int]:
 def last_undoable(*, member) -> ReviewLog | None:
     return (
         ReviewLog.objects.filter(member=member, kind=ReviewLog.Kind.REVIEW, undone_at__isnull=True)
-        .filter(card__course_id__in=member_course_ids(user=member))
+        .filter(
+            Q(card__course_id__in=member_course_ids(user=member))
+            | Q(card__kind=Card.Kind.HIGHLIGHT)
+        )
         .order_by("-reviewed_at", "-id")
         .first()
     )

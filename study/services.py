@@ -18,17 +18,22 @@ STALE = "This card changed since it was shown (graded in another tab?); here it 
 def _card_for(*, member, key: str, now: datetime) -> Card:
     """The member's card for `key`, locked; created (new) when the course offers it and it has
     no row yet. A key that is not the member's is a validation error, as if it did not exist."""
-    parsed = selectors.parse_key(key)
-    if parsed is None:
-        raise ValidationError({"card": "No such card among your courses."})
-    course_id, term_id, alias_id = parsed
     locked = (
         selectors.cards_visible_to(member)
         .select_for_update(of=("self",))
-        .select_related("course", "term", "alias")
-        .filter(course_id=course_id, term_id=term_id, alias_id=alias_id)
-        .filter(kind=Card.Kind.ALIAS if alias_id else Card.Kind.TERM)
+        .select_related("course", "term", "alias", "highlight")
     )
+    highlight_id = selectors.parse_highlight_key(key)
+    parsed = selectors.parse_key(key)
+    if highlight_id is not None:
+        locked = locked.filter(kind=Card.Kind.HIGHLIGHT, highlight_id=highlight_id)
+    elif parsed is not None:
+        course_id, term_id, alias_id = parsed
+        locked = locked.filter(course_id=course_id, term_id=term_id, alias_id=alias_id).filter(
+            kind=Card.Kind.ALIAS if alias_id else Card.Kind.TERM
+        )
+    else:
+        raise ValidationError({"card": "No such card among your courses."})
     card = locked.first()
     if card is not None:
         return card
@@ -43,6 +48,7 @@ def _card_for(*, member, key: str, now: datetime) -> Card:
                 kind=item.kind,
                 term=item.term,
                 alias=item.alias,
+                highlight=item.highlight,
                 due=now,
             )
         ],
@@ -162,10 +168,15 @@ def card_bury(*, member, key: str, now: datetime | None = None) -> Card:
     return card
 
 
-def settings_update(*, member, new_per_day: int, desired_retention: float) -> StudySettings:
+def settings_update(
+    *, member, new_per_day: int, desired_retention: float, study_highlights: bool = False
+) -> StudySettings:
+    """Turning highlights off stops new highlight cards; those already learned stay (suspend
+    them one by one to stop them)."""
     settings = selectors.settings_of(member=member)
     settings.new_per_day = new_per_day
     settings.desired_retention = desired_retention
+    settings.study_highlights = study_highlights
     settings.full_clean()
     settings.save()
     return settings

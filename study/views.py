@@ -104,7 +104,7 @@ def undo(request):
     except StateConflict as conflict:
         messages.warning(request, str(conflict))
     else:
-        messages.success(request, f"Grade undone: {log.card.term.name} is back as it was.")
+        messages.success(request, f"Grade undone: “{log.card.front}” is back as it was.")
     return _back(request)
 
 

@@ -12,12 +12,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from study import scheduling, selectors, services
+from study.forms import KEY_PATTERN
 from study.models import Card, Rating
 from tracker.api.parsers import JSONParser
 from tracker.api.schema import ERROR_DETAIL
 from tracker.api.serializers import StrictInputSerializer
-
-KEY_PATTERN = r"^c[0-9]+-t[0-9]+(-a[0-9]+)?$"
 
 
 class ReviewInputSerializer(StrictInputSerializer):
@@ -43,12 +42,16 @@ class IntervalSerializer(serializers.Serializer):
 
 class CardOutputSerializer(serializers.Serializer):
     key = serializers.CharField()
-    course = serializers.CharField(source="course.slug")
+    course = serializers.CharField(source="course.slug", allow_null=True)
     kind = serializers.ChoiceField(choices=Card.Kind.choices)
     front = serializers.CharField()
-    term = serializers.CharField(source="term.name")
-    definition_html = serializers.CharField(source="term.definition_html")
-    term_url = serializers.CharField(source="term.get_absolute_url")
+    term = serializers.CharField(source="term.name", allow_null=True)
+    definition_html = serializers.CharField(source="term.definition_html", allow_null=True)
+    term_url = serializers.CharField(source="term.get_absolute_url", allow_null=True)
+    reading = serializers.CharField(
+        source="highlight.reading.title", allow_null=True, help_text="A highlight's reading."
+    )
+    comment_html = serializers.CharField(source="highlight.comment_html", allow_null=True)
     state = serializers.CharField(help_text="new, learning, review or relearning.")
     due = serializers.DateTimeField(allow_null=True)
     version = serializers.IntegerField()
@@ -94,6 +97,7 @@ def _card_output(item, *, member, now) -> dict:
         "kind": item.kind,
         "front": item.front,
         "term": item.term,
+        "highlight": item.highlight,
         "state": shown.get_state_display(),
         "due": item.card.due if item.card else None,
         "version": item.version,

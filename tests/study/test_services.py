@@ -144,3 +144,34 @@ def test_a_definition_revised_after_the_last_review_flags_the_card_with_the_diff
     services.review_submit(member=member, key=key, rating=3, version=1, now=NOW)
     item = selectors.with_revision(selectors.item_for_key(member=member, key=key))
     assert item.revised == []
+
+
+def test_own_highlights_become_cards_when_chosen_and_never_another_members(
+    member, user_factory, reading_factory
+):
+    from readings import services as readings
+
+    reading = reading_factory(title="Toy Models")
+    mine = readings.highlight_save(
+        author=member, reading=reading, phrase="features in superposition", comment="Key claim."
+    )
+    theirs = readings.highlight_save(
+        author=user_factory(), reading=reading, phrase="phase change", visibility="public"
+    )
+    assert selectors.next_item(member=member, now=NOW) is None  # not chosen yet
+    services.settings_update(
+        member=member, new_per_day=10, desired_retention=0.9, study_highlights=True
+    )
+
+    item = selectors.next_item(member=member, now=NOW)
+    assert (item.front, item.key) == ("features in superposition", f"h{mine.pk}")
+    services.review_submit(member=member, key=item.key, rating=3, version=0, now=NOW)
+    card = Card.objects.get(member=member)
+    assert (card.kind, card.highlight, card.course) == ("highlight", mine, None)
+    assert selectors.next_item(member=member, now=NOW) is None
+
+    assert selectors.item_for_key(member=member, key=f"h{theirs.pk}") is None
+    with pytest.raises(ValidationError):
+        services.review_submit(member=member, key=f"h{theirs.pk}", rating=3, version=0, now=NOW)
+    services.review_undo(member=member, now=NOW)
+    assert selectors.next_item(member=member, now=NOW).front == "features in superposition"

@@ -201,3 +201,20 @@ def test_the_course_page_links_its_study_exports_for_members_only(client, studyi
     course.visibility = "public"
     course.save(update_fields=["visibility"])
     assert "glossary.apkg" not in client.get(f"/courses/{course.slug}/").content.decode()
+
+
+def test_a_highlight_card_shows_its_phrase_then_its_reading_and_comment(
+    client, user_factory, reading_factory
+):
+    from readings import services as readings
+
+    member = user_factory()
+    reading = reading_factory(title="Zoom In")
+    readings.highlight_save(author=member, reading=reading, phrase="circuits", comment="*Yes*.")
+    services.settings_update(
+        member=member, new_per_day=5, desired_retention=0.9, study_highlights=True
+    )
+    client.force_login(member)
+    page = client.get("/study/").content.decode()
+    assert 'id="study-front" class="study-front">circuits<' in page
+    assert "Zoom In" in page and "<em>Yes</em>" in page
