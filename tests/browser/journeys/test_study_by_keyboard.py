@@ -45,7 +45,7 @@ def test_a_member_reviews_by_keyboard_and_undoes_a_grade(page, sign_in, screensh
     assert ReviewLog.objects.filter(undone_at=None).count() == 1
 
     page.keyboard.press("u")
-    expect(page.locator(".messages")).to_contain_text("Grade undone: Superposition")
+    expect(page.locator(".messages")).to_contain_text("Grade undone: “Superposition”")
     expect(front).to_have_text("Superposition")
     assert ReviewLog.objects.get().undone_at is not None
     screenshot(page, "undone")
