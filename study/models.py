@@ -224,3 +224,9 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.rating or ''} of card {self.card_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Appended once; afterwards only `undone_at` may be set (an undo), never rewritten."""
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"undone_at"}:
+            raise ValueError("The review log is append-only: only undone_at may change.")
+        super().save(*args, **kwargs)

@@ -131,13 +131,14 @@ def review_undo(*, member, now: datetime | None = None) -> ReviewLog:
 
 @transaction.atomic
 def card_reset(*, member, key: str, now: datetime | None = None) -> ReviewLog:
-    """Forgets the card's schedule: it is new again. Logged, so the history stays whole."""
+    """Forgets the card's schedule: it is new again (and no longer suspended). Logged, so the
+    history stays whole."""
     now = now or timezone.now()
     card = _card_for(member=member, key=key, now=now)
     before = scheduling.state_of(card)
     after = {**before, "state": State.NEW, "step": None, "stability": None, "difficulty": None}
     after["due"], after["last_review"] = now.isoformat(), None
-    _apply(card, after)
+    _apply(card, after, suspended=False)
     return ReviewLog.objects.create(
         card=card,
         member=member,

@@ -125,7 +125,6 @@ def card_action(request):
             messages.success(request, "Card buried until tomorrow.")
         else:
             services.card_reset(member=request.user, key=key)
-            services.card_suspend(member=request.user, key=key, suspended=False)
             messages.success(request, "Card reset: it starts again as a new card.")
     except ValidationError as error:
         form.add_error(None, error)

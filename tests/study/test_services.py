@@ -175,3 +175,23 @@ def test_own_highlights_become_cards_when_chosen_and_never_another_members(
         services.review_submit(member=member, key=f"h{theirs.pk}", rating=3, version=0, now=NOW)
     services.review_undo(member=member, now=NOW)
     assert selectors.next_item(member=member, now=NOW).front == "features in superposition"
+
+
+def test_the_review_log_cannot_be_rewritten(member):
+    course_with_glossary([{"name": "Kept"}], members=[member])
+    key = selectors.next_item(member=member, now=NOW).key
+    log = services.review_submit(member=member, key=key, rating=3, version=0, now=NOW)
+    log.rating = 4
+    with pytest.raises(ValueError, match="append-only"):
+        log.save()
+    with pytest.raises(ValueError, match="append-only"):
+        log.save(update_fields=["rating"])
+    assert ReviewLog.objects.get().rating == 3
+
+
+def test_reset_unsuspends_the_card(member):
+    course_with_glossary([{"name": "Back"}], members=[member])
+    key = selectors.next_item(member=member, now=NOW).key
+    services.card_suspend(member=member, key=key)
+    services.card_reset(member=member, key=key, now=NOW)
+    assert selectors.next_item(member=member, now=NOW).key == key
