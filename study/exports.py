@@ -19,6 +19,7 @@ from django.utils.html import escape
 
 from sessions.selectors import course_visible_to, is_course_organizer
 from study import selectors
+from study.selectors import aggregates
 from tracker.view_helpers import signed_in_required
 
 # Fixed once: changing it would make Anki see a new note type and duplicate every note.
@@ -135,9 +136,9 @@ def term_difficulty(request, slug):
     course = course_visible_to(request.user, slug=slug)
     if not is_course_organizer(user=request.user, course=course):
         raise Http404("Only the course's organizers see this.")
-    rows = selectors.term_difficulty(course=course)
+    rows = aggregates.term_difficulty(course=course)
     return render(
         request,
         "study/difficulty.html",
-        {"course": course, "rows": rows, "minimum": selectors.MINIMUM_GROUP},
+        {"course": course, "rows": rows, "minimum": aggregates.MINIMUM_GROUP},
     )

@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
-from study import charts, selectors
+from study import charts
+from study.selectors import aggregates
 
 
 def progress_of(*, member, now: datetime) -> dict:
-    reviews = selectors.reviews_per_day(member=member, now=now)
-    forecast = selectors.due_forecast(member=member, now=now)
-    retention = selectors.true_retention(member=member, now=now)
+    reviews = aggregates.reviews_per_day(member=member, now=now)
+    forecast = aggregates.due_forecast(member=member, now=now)
+    retention = aggregates.true_retention(member=member, now=now)
     return {
         "reviews": reviews,
         "reviews_chart": charts.bar_chart(
