@@ -101,3 +101,32 @@ def test_next_due_card_and_a_review_take_the_same_queries_at_any_size(
             format="json",
         )
     assert answer.status_code == 201
+
+
+def test_a_highlight_card_has_no_course_or_term(as_user, member, reading_factory):
+    from readings import services as readings
+
+    reading = reading_factory(title="Zoom In")
+    readings.highlight_save(author=member, reading=reading, phrase="circuits", comment="Yes.")
+    services.settings_update(
+        member=member, new_per_day=5, desired_retention=0.9, study_highlights=True
+    )
+    card = as_user(member).get("/api/v1/study/next/").json()["card"]
+    assert (card["kind"], card["course"], card["term"], card["reading"]) == (
+        "highlight",
+        None,
+        None,
+        "Zoom In",
+    )
+
+
+@pytest.mark.parametrize("courses", [1, 4])
+def test_stats_take_the_same_queries_with_more_courses(
+    as_user, member, courses, django_assert_num_queries
+):
+    for index in range(courses):
+        course_with_glossary([{"name": f"T{index}-{n}"} for n in range(3)], members=[member])
+    api = as_user(member)
+    api.get("/api/v1/study/stats/")
+    with django_assert_num_queries(11):
+        assert len(api.get("/api/v1/study/stats/").json()) == courses
