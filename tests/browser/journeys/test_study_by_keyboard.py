@@ -5,14 +5,24 @@ import pytest
 from playwright.sync_api import expect
 
 from study.models import Card, ReviewLog
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PASSWORD, PHONE
 from tests.sessions.factories import UserFactory
 from tests.study.factories import course_with_glossary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_member_reviews_by_keyboard_and_undoes_a_grade(page, sign_in, screenshot):
+def _sign_in_by_keyboard(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    expect(page.get_by_label("Username")).to_be_focused()  # the form's autofocus
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+
+
+def test_a_member_reviews_by_keyboard_and_undoes_a_grade(page, screenshot):
     learner = UserFactory(username="learner")
     course, _ = course_with_glossary(
         [
@@ -21,8 +31,16 @@ def test_a_member_reviews_by_keyboard_and_undoes_a_grade(page, sign_in, screensh
         ],
         members=[learner],
     )
-    sign_in(page, learner.username)
-    page.goto(f"/courses/{course.slug}/study/")
+    _sign_in_by_keyboard(page, learner.username)
+    # From the dashboard to the course's study page: Tab to its link, then Enter.
+    link = page.get_by_role("link", name="Study its glossary")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if link.evaluate("element => element === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/courses/{course.slug}/study/")
 
     front = page.locator("#study-front")
     answer = page.locator(".study-back")
