@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 export TRACKER_ENV ?= development
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: venv run test lint format lock bench bench-search bench-concurrency
+.PHONY: venv run test lint format lock bench bench-search bench-concurrency bench-study
 
 venv: $(STAMP)
 
@@ -44,6 +44,10 @@ bench: venv
 
 bench-search: venv
 	$(BIN)/python bench/search.py
+
+# bench-study needs PostgreSQL (it builds and drops its own 2,000,000-card, 5,000,000-review database).
+bench-study: venv
+	$(BIN)/python bench/study.py
 
 # 20 API clients editing 5 shared documents for 30 s; fails if an acknowledged write was lost.
 bench-concurrency: venv

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "readings.apps.ReadingsConfig",
     "notebooks.apps.NotebooksConfig",
+    "study.apps.StudyConfig",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ from notebooks import services as notebook_services
 from notebooks.models import Artifact, Run
 from readings import services as reading_services
 from sessions import services as session_services
+from study import selectors as study_selectors
+from study import services as study_services
 from tests.notebooks.factories import (
     PIXEL_PNG_BASE64,
     ArtifactFactory,
@@ -42,7 +44,7 @@ def build_site(organizer, member) -> dict[str, str]:
         definition="A model represents more features than it has dimensions.",
         summary="Say it plainly",
     )
-    GlossaryTermFactory(
+    feature = GlossaryTermFactory(
         name="Feature", definition="A direction.", author=organizer, related=[superposition]
     )
     reading = reading_services.reading_create(
@@ -139,6 +141,7 @@ def build_site(organizer, member) -> dict[str, str]:
         ArtifactFactory(run=run, kind=kind, name=name, content=content)
     # The run is the session's result, shown at the top of its notebooks.
     notebook_services.run_pin(run=run, pinned_by=organizer)
+    _study(member, organizer, course, feature)
     invitation = session_services.invitation_create(
         course=course, email="newcomer@example.org", role="member", created_by=organizer
     )
@@ -155,4 +158,18 @@ def build_site(organizer, member) -> dict[str, str]:
         {name: thing.get_absolute_url() for name, thing in things.items()}
         | {f"note-{role}": f"/notes/{note.pk}/" for role, note in notes.items()}
         | {"compare": compare}
+    )
+
+
+def _study(member, organizer, course, feature) -> None:
+    """Both have studied the course's glossary a month ago, so cards are due, the progress
+    charts have bars, and Feature, revised since, shows its diff on the review page."""
+    month_ago = datetime.now(UTC) - timedelta(days=30)
+    for person in (member, organizer):
+        for item in study_selectors.course_glossaries(member=person, course=course):
+            study_services.review_submit(
+                member=person, key=item.key, rating=3, version=0, now=month_ago
+            )
+    reading_services.term_update(
+        term=feature, author=organizer, definition="A direction in activation space."
     )

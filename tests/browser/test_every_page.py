@@ -136,6 +136,10 @@ PAGES = [
     Page("term_detail", "{term}?from=1&to=2#history", label="glossary diff"),
     Page("term_create", "/glossary/new/", roles=SIGNED_IN),
     Page("term_edit", "{term}edit/", roles=SIGNED_IN),
+    Page("study", "/study/", roles=SIGNED_IN),
+    Page("course_study", "{course}study/", roles=SIGNED_IN),
+    Page("study_progress", "/study/progress/", roles=SIGNED_IN),
+    Page("course_study_difficulty", "{course}study/difficulty/", roles=(ORGANIZER,)),
     Page("", "/courses/no-such-course/", status=404, label="404 page"),
 ]  # fmt: skip
 
@@ -151,6 +155,8 @@ NOT_PAGES = {
     "artifact_file", "runs_compare_csv", "run_pin", "run_unpin", "course_delete", "member_add",
     "member_role", "member_remove",
     "invitation_create", "invitation_revoke",
+    "study_grade", "study_undo", "study_card_action", "course_glossary_apkg",
+    "course_glossary_csv",
 }  # fmt: skip
 NOT_PAGE_NAMESPACES = ("admin", "api")
 NOT_PAGE_PREFIXES = ("api/",)  # the API's own patterns, named or not

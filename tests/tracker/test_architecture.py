@@ -13,11 +13,19 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("tracker", "readings", "sessions", "notebooks", "demos", "search")
+PACKAGES = ("tracker", "readings", "sessions", "notebooks", "study", "demos", "search")
 
 # Lower ranks sit below higher ones; a part imports its own modules and any lower-ranked part.
 # Parts of the same rank (search, demos) do not import each other.
-RANKS = {"core": 0, "readings": 1, "sessions": 2, "notebooks": 3, "search": 4, "demos": 4}
+RANKS = {
+    "core": 0,
+    "readings": 1,
+    "sessions": 2,
+    "notebooks": 3,
+    "study": 3,
+    "search": 4,
+    "demos": 4,
+}
 WIRING_RANK = 5  # settings and URLs put every part together
 
 # Modules that are not the part their folder says, most specific first (a prefix also
@@ -42,6 +50,7 @@ PARTS_BY_PREFIX = [
     ("tracker.demo_data", "demos"),
     ("tracker.management", "demos"),
     ("notebooks", "notebooks"),
+    ("study", "study"),
     # What is left of each folder is its own part.
     ("tracker", "core"),
     ("readings", "readings"),
@@ -53,6 +62,10 @@ PARTS_BY_PREFIX = [
 # ask sessions who may see or organize a session, and change the list, only through sessions'
 # selectors and services. Neither imports readings (checked below), so it closes no cycle.
 UPWARD_EDGE = ("readings", ("sessions.selectors", "sessions.services"))
+
+# Study reads the apps below it through their selectors only (and the glossary's diff, to show
+# a revised definition as the glossary does); it never writes their data or uses their models.
+STUDY_READS = ("readings.selectors", "readings.diffs", "sessions.selectors")
 
 
 def part_of(module: str) -> str | None:
@@ -110,6 +123,10 @@ def contract_violations(root: Path) -> list[str]:
             target = part_of(imported)
             if target is None or target == importer:
                 continue
+            if importer == "study" and target in ("readings", "sessions"):
+                if imported not in STUDY_READS:
+                    violations.append(f"{module} (study) reads {imported}, not a selector")
+                continue
             if rank_of(target) < rank_of(importer):
                 continue
             if importer == upward_from and imported in upward_to:
@@ -165,4 +182,24 @@ def test_an_import_up_the_layers_is_reported(tmp_path):
         "tracker.models (core) imports readings.models (readings)",
         "readings.models (readings) imports sessions.forms (sessions)",
         "sessions.models (sessions) imports notebooks.models (notebooks)",
+    ]
+
+
+def test_study_reading_another_apps_models_is_reported(tmp_path):
+    for package in ("readings", "sessions", "study"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    for name in ("models", "selectors", "diffs"):
+        (tmp_path / "readings" / f"{name}.py").write_text("")
+    (tmp_path / "sessions" / "selectors.py").write_text("")
+    (tmp_path / "sessions" / "services.py").write_text("")
+    (tmp_path / "study" / "selectors.py").write_text(
+        "from readings import selectors, diffs\nfrom sessions.selectors import member_course_ids\n"
+    )
+    (tmp_path / "study" / "services.py").write_text(
+        "from readings.models import GlossaryTerm\nfrom sessions import services\n"
+    )
+    assert contract_violations(tmp_path) == [
+        "study.services (study) reads readings.models, not a selector",
+        "study.services (study) reads sessions.services, not a selector",
     ]

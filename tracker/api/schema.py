@@ -18,7 +18,8 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but not allowed to do this (or the CSRF token is missing).",
     "404": "No such object, or one you may not see; for a list, a page past the end.",
     "409": "The object's state does not allow this now (a run still queued or running, or one "
-    "already finished); `detail` says which state it is in. Nothing was changed.",
+    "already finished; a study card graded since it was shown); `detail` says which state it "
+    "is in. Nothing was changed.",
     "412": "`If-Match` (or `version`) names an older version than the one saved now; nothing "
     "was stored. `current` is the object as saved now: merge, then send it again with its ETag.",
     "429": "Too many requests; `Retry-After` says how many seconds to wait.",

@@ -82,6 +82,7 @@ _SECTIONS = {
     "note": "writing",
     "profile": "profile",
     "api_token": "profile",
+    "study": "study",
 }
 
 
