@@ -190,3 +190,16 @@ def _visible(user, batch: list[Match], narrow) -> list[Match]:
             queryset = narrow[kind_name](queryset)
         visible.update((kind_name, pk) for pk in queryset.order_by().values_list("pk", flat=True))
     return [match for match in batch if (match.kind, match.id) in visible]
+
+
+def similar_reflections(*, user, reflection, limit: int = 5) -> list[Match]:
+    """Reflections of the same course nearest in meaning to `reflection`, that `user` may see."""
+    course_id = reflection.session.course_id
+    return related_to(
+        user=user,
+        kind="reflection",
+        object_id=reflection.pk,
+        kinds=("reflection",),
+        limit=limit,
+        narrow={"reflection": lambda queryset: queryset.filter(session__course_id=course_id)},
+    )

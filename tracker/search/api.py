@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker.search.selectors import search
+from tracker.search.selectors import default_mode, search
 from tracker.search.serializers import SearchPageSerializer, SearchParamsSerializer
 
 
@@ -24,7 +24,8 @@ class SearchView(APIView):
             "Glossary aliases widen the query: an alias also finds its term's other names. "
             "Each kind counts and ranks at most `count_limit` matches; past it, its count is "
             "the limit (`count_is_capped`, `capped_kinds`) and its results are the best of the "
-            "first matches found."
+            "first matches found. `mode` chooses the words, the meaning, or both (the default "
+            "once the site has embeddings): a question finds what answers it in other words."
         ),
         parameters=[SearchParamsSerializer],
         responses={
@@ -42,5 +43,6 @@ class SearchView(APIView):
             types=params.validated_data.get("type"),
             page=params.validated_data["page"],
             page_size=params.validated_data["page_size"],
+            mode=params.validated_data.get("mode") or default_mode(),
         )
         return Response(SearchPageSerializer(page, context={"request": request}).data)
