@@ -32,7 +32,7 @@ def _embed_everything(path):
 
 @pytest.fixture
 def private_reflection(roles):
-    session, organizer, member, outsider = roles
+    session, organizer, member, _outsider = roles
     private = ReflectionFactory(author=member, session=session, body=SECRET, visibility="private")
     shared = ReflectionFactory(
         author=organizer,
@@ -81,7 +81,7 @@ def test_a_row_saved_after_the_index_was_built_is_found_and_still_filtered(
     roles, private_reflection, settings
 ):
     settings.MEANING_EXACT_SEARCH_MAX = 0
-    session, organizer, member, outsider = roles
+    _session, organizer, member, outsider = roles
     _embed_everything("index")
     later = ReflectionFactory(
         author=outsider, body="Neurons that answer to many unrelated inputs.", visibility="private"
