@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Search's lists by meaning, for the apps' pages (which never import search).
+            "libraries": {"related": "tracker.search.related_tags"},
         },
     },
 ]

@@ -129,3 +129,37 @@ class SearchPageSerializer(serializers.Serializer):
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_previous(self, page) -> str | None:
         return self._page_link(page.page - 1) if page.has_previous else None
+
+
+class RelatedParamsSerializer(serializers.Serializer):
+    type = serializers.ListField(
+        child=serializers.ChoiceField(choices=TYPES),
+        required=False,
+        help_text="Only these kinds; repeat the parameter or separate with commas. All by default.",
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
+
+    @classmethod
+    def data_from(cls, query_params) -> dict:
+        data = SearchParamsSerializer.data_from(query_params)
+        data.pop("q", None)
+        if "limit" in query_params:
+            data["limit"] = query_params["limit"]
+        return {key: value for key, value in data.items() if key in ("type", "limit")}
+
+
+class RelatedItemSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=TYPES)
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    snippet = serializers.CharField(help_text="Plain text: the start of the item's text.")
+    score = serializers.FloatField(help_text="Cosine similarity of the two texts' embeddings.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, item) -> str:
+        return self.context["request"].build_absolute_uri(item.url)
+
+
+class RelatedListSerializer(serializers.Serializer):
+    results = RelatedItemSerializer(many=True)

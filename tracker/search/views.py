@@ -1,8 +1,11 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
+from tracker.markdown import MARKDOWN_MAX_CHARS
 from tracker.search.forms import SearchForm
+from tracker.search.related import terms_to_link as terms_to_link_for
 from tracker.search.selectors import default_mode, search
 from tracker.search.sources import SOURCES
 
@@ -58,3 +61,12 @@ def search_results(request):
         if page.has_next:
             context["next_url"] = _link(query, types, page.page + 1, chosen_mode)
     return render(request, "search/results.html", context)
+
+
+@require_POST
+def terms_to_link(request):
+    """An htmx fragment beside a reflection being written: glossary terms near its meaning
+    that it does not link yet. Reads only the shared glossary; nothing is stored."""
+    text = request.POST.get("body", "")[:MARKDOWN_MAX_CHARS]
+    terms = terms_to_link_for(user=request.user, text=text)
+    return render(request, "search/_terms_to_link.html", {"terms": terms})
