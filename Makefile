@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 export TRACKER_ENV ?= development
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: venv run test lint format lock bench bench-search bench-concurrency
+.PHONY: venv run test lint format lock bench bench-search bench-meaning bench-concurrency
 
 venv: $(STAMP)
 
@@ -44,6 +44,11 @@ bench: venv
 
 bench-search: venv
 	$(BIN)/python bench/search.py
+
+# Search by meaning (PostgreSQL, its own database): embedding throughput, the demo backfill,
+# recall@10 on bench/meaning_queries.json, and p50/p95 with 200,000 embedded texts.
+bench-meaning: venv
+	$(BIN)/python bench/meaning.py
 
 # 20 API clients editing 5 shared documents for 30 s; fails if an acknowledged write was lost.
 bench-concurrency: venv

@@ -8,6 +8,7 @@ pays for it); a lock keeps two threads from loading it twice.
 
 import os
 import threading
+from functools import lru_cache
 from importlib.metadata import version
 
 import numpy as np
@@ -58,3 +59,12 @@ def embed(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
         texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
     )
     return np.asarray(vectors, dtype=np.float32)
+
+
+@lru_cache(maxsize=2048)
+def embed_query(text: str) -> np.ndarray:
+    """A query's vector, remembered for the process: the next page of a search, its other
+    mode or a repeated question costs no model call (about 10-100 ms on a busy CPU)."""
+    vector = embed([text])[0]
+    vector.flags.writeable = False
+    return vector

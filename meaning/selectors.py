@@ -38,7 +38,7 @@ def meaning_available() -> bool:
 
 def search_by_meaning(*, user, query: str, kinds=NAMES, limit: int = 20) -> list[Match]:
     """The rows `user` may see whose meaning is nearest to `query`, best first."""
-    vector = embedder.embed([query])[0]
+    vector = embedder.embed_query(query)
     return nearest(user=user, vector=vector, kinds=kinds, limit=limit, min_score=MIN_SCORE)
 
 
