@@ -53,13 +53,13 @@ def index_wanted() -> bool:
     return current_embeddings().count() > settings.MEANING_EXACT_SEARCH_MAX
 
 
-def rows_behind() -> int:
-    """Rows saved since the index file's watermark (all of them when there is no file)."""
+def rows_behind() -> int | None:
+    """Rows saved since the index file's watermark; None when there is no file."""
     _, meta_path = _paths()
     try:
         meta = json.loads(meta_path.read_text())
     except FileNotFoundError:
-        return current_embeddings().count()
+        return None
     return current_embeddings().filter(updated_at__gt=meta["watermark"]).count()
 
 

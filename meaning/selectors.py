@@ -37,7 +37,10 @@ def meaning_available() -> bool:
 
 
 def search_by_meaning(*, user, query: str, kinds=NAMES, limit: int = 20) -> list[Match]:
-    """The rows `user` may see whose meaning is nearest to `query`, best first."""
+    """The rows `user` may see whose meaning is nearest to `query`, best first. A site with no
+    embeddings yet answers at once, without loading the model."""
+    if not meaning_available():
+        return []
     vector = embedder.embed_query(query)
     return nearest(user=user, vector=vector, kinds=kinds, limit=limit, min_score=MIN_SCORE)
 

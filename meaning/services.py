@@ -136,12 +136,14 @@ def rows_to_embed_count() -> int:
 
 
 def refresh_index(*, force: bool = False) -> bool:
-    """Rebuilds the index file when the site is past the exact-search size and the file is
-    missing or behind the database by more than MEANING_INDEX_REBUILD_AFTER rows; returns
+    """Builds the index file when the site is past the exact-search size and there is none,
+    or rebuilds it once MEANING_INDEX_REBUILD_AFTER rows changed since its watermark; returns
     whether it did. Web processes notice the new file and load it."""
-    if not force and not index.index_wanted():
-        return False
-    if not force and index.rows_behind() < settings.MEANING_INDEX_REBUILD_AFTER:
-        return False
+    if not force:
+        if not index.index_wanted():
+            return False
+        behind = index.rows_behind()
+        if behind is not None and behind < settings.MEANING_INDEX_REBUILD_AFTER:
+            return False
     index.build()
     return True
