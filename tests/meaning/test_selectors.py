@@ -99,7 +99,8 @@ def test_a_page_of_visible_results_fills_past_many_nearer_hidden_ones(session_fa
         ReflectionFactory(session=session, body=SECRET, visibility="private")
     visible = ReflectionFactory(
         session=session,
-        body="Neurons in vision models often respond to unrelated features.",
+        # Less near the query than the hidden ones (0.31 against 0.55): found only past them.
+        body="Units in image networks sometimes mix several concepts.",
         visibility="public",
     )
     _embed_everything(path)
