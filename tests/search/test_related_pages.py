@@ -95,3 +95,5 @@ def test_writing_a_reflection_suggests_terms_it_does_not_link_yet(client, member
     linked = client.post(reverse("terms_to_link"), {"body": f"{draft} [[{term.name}]]"})
     assert f"[[{term.name}]]" not in linked.content.decode()
     assert client.get(reverse("terms_to_link")).status_code == 405
+    client.logout()
+    assert client.post(reverse("terms_to_link"), {"body": draft}).status_code == 302

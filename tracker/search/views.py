@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -63,10 +64,12 @@ def search_results(request):
     return render(request, "search/results.html", context)
 
 
+@login_required
 @require_POST
 def terms_to_link(request):
     """An htmx fragment beside a reflection being written: glossary terms near its meaning
-    that it does not link yet. Reads only the shared glossary; nothing is stored."""
+    that it does not link yet. Reads only the shared glossary; nothing is stored. Signed-in
+    writers only: each call may run the model."""
     text = request.POST.get("body", "")[:MARKDOWN_MAX_CHARS]
     terms = terms_to_link_for(user=request.user, text=text)
     return render(request, "search/_terms_to_link.html", {"terms": terms})
