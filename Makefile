@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 export TRACKER_ENV ?= development
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: venv run test lint format lock bench bench-search bench-concurrency bench-study
+.PHONY: venv run test lint format lock bench bench-search bench-meaning bench-concurrency bench-study
 
 venv: $(STAMP)
 
@@ -48,6 +48,11 @@ bench-search: venv
 # bench-study needs PostgreSQL (it builds and drops its own 2,000,000-card, 5,000,000-review database).
 bench-study: venv
 	$(BIN)/python bench/study.py
+
+# Search by meaning (PostgreSQL, its own database): embedding throughput, the demo backfill,
+# recall@10 on bench/meaning_queries.json, and p50/p95 with 200,000 embedded texts.
+bench-meaning: venv
+	$(BIN)/python bench/meaning.py
 
 # 20 API clients editing 5 shared documents for 30 s; fails if an acknowledged write was lost.
 bench-concurrency: venv

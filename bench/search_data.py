@@ -128,13 +128,13 @@ def load_rows(rng, rows, users, sessions, readings, flags) -> None:
             cursor.execute(f"DROP INDEX {table}_search_gin")
         reflection_lines = (
             f"{users[i % USERS].pk}\t{sessions[i // USERS].pk}\t{body}\t\t"
-            f"{rng.choice(visibilities)}\t{TIMESTAMP}\t{TIMESTAMP}\n"
+            f"{rng.choice(visibilities)}\t{TIMESTAMP}\t{TIMESTAMP}\t1\n"
             for i, body in enumerate(bodies(rng, 0, reflections, flags))
         )
         copy_rows(
             cursor,
             "tracker_sessions_reflection",
-            "author_id, session_id, body, body_html, visibility, created_at, updated_at",
+            "author_id, session_id, body, body_html, visibility, created_at, updated_at, version",
             reflection_lines,
         )
 
@@ -146,13 +146,13 @@ def load_rows(rng, rows, users, sessions, readings, flags) -> None:
             else:
                 target = f"\\N\t{rng.choice(readings).pk}"
                 visibility = rng.choice(["private", "public"])
-            return f"{author}\t{target}\t{body}\t\t{visibility}\t{TIMESTAMP}\t{TIMESTAMP}\n"
+            return f"{author}\t{target}\t{body}\t\t{visibility}\t{TIMESTAMP}\t{TIMESTAMP}\t1\n"
 
         copy_rows(
             cursor,
             "readings_note",
             "author_id, session_id, reading_id, body, body_html, visibility, created_at,"
-            " updated_at",
+            " updated_at, version",
             (note_line(i, body) for i, body in enumerate(bodies(rng, reflections, notes, flags))),
         )
 

@@ -76,6 +76,13 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+@pytest.fixture(autouse=True)
+def embeddings_queued_only_where_tested(request, settings):
+    """Saves queue an embedding task (meaning.signals) once committed. Outside tests/meaning
+    no test wants one: a test worker would load the model for it, beside the notebook runs."""
+    settings.MEANING_EMBED_ON_SAVE = "tests/meaning" in str(request.path)
+
+
 @pytest.fixture
 def user_factory(db):
     return UserFactory

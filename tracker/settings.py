@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "readings.apps.ReadingsConfig",
     "notebooks.apps.NotebooksConfig",
     "study.apps.StudyConfig",
+    "meaning.apps.MeaningConfig",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Search's lists by meaning, for the apps' pages (which never import search).
+            "libraries": {"related": "tracker.search.related_tags"},
         },
     },
 ]
@@ -238,6 +241,22 @@ CELERY_BEAT_SCHEDULE = {
         # Its own queue and worker: a tick never waits behind an hour-long notebook.
         "options": {"queue": "maintenance", "expires": RUN_REAPER_INTERVAL_SECONDS},
     },
+}
+
+# Search by meaning (the meaning app). Saves queue their embedding on MEANING_QUEUE: `gpu` where
+# a GPU worker runs, else the notebook workers' `cpu`. Past MEANING_EXACT_SEARCH_MAX vectors the
+# worker keeps an index file in MEANING_INDEX_DIR, rebuilt once MEANING_INDEX_REBUILD_AFTER rows
+# changed since it was built (those are searched exactly beside it meanwhile).
+MEANING_QUEUE = env.str("MEANING_QUEUE", default="cpu")
+MEANING_EMBED_ON_SAVE = env.bool("MEANING_EMBED_ON_SAVE", default=True)
+MEANING_INDEX_DIR = Path(env.str("MEANING_INDEX_DIR", default=str(DATA_DIR / "meaning")))
+MEANING_EXACT_SEARCH_MAX = env.int("MEANING_EXACT_SEARCH_MAX", default=5000)
+MEANING_INDEX_REBUILD_AFTER = env.int("MEANING_INDEX_REBUILD_AFTER", default=1000)
+CELERY_BEAT_SCHEDULE["embed-stale"] = {
+    # After a new model is deployed, its vectors are recomputed a batch at a time.
+    "task": "meaning.embed_pending",
+    "schedule": 600,
+    "options": {"queue": MEANING_QUEUE, "expires": 600},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

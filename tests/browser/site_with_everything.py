@@ -4,6 +4,7 @@ checks over every page (tests/browser/test_every_page.py)."""
 import base64
 from datetime import UTC, datetime, timedelta
 
+from meaning import services as meaning_services
 from notebooks import services as notebook_services
 from notebooks.models import Artifact, Run
 from readings import services as reading_services
@@ -145,6 +146,8 @@ def build_site(organizer, member) -> dict[str, str]:
     invitation = session_services.invitation_create(
         course=course, email="newcomer@example.org", role="member", created_by=organizer
     )
+    # Every text embedded, so the pages show their lists by meaning (related, similar, ...).
+    meaning_services.backfill()
     things = {
         "invitation": invitation,
         "course": course,

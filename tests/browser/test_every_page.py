@@ -147,6 +147,7 @@ PAGES = [
 # (their forms sit on the pages above), and the admin and API with their own look.
 NOT_PAGES = {
     "logout", "api_token_regenerate", "markdown_preview", "healthz", "readyz", "api_search",
+    "api_related", "terms_to_link",
     "api-workers", "attendance_set", "session_note_add", "course_calendar", "session_calendar",
     "personal_calendar", "calendar_token_regenerate", "journal_md", "journal_zip",
     "old_journal_md", "old_journal_zip", "old_public_journal",

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/search/"
 PAGE_KEYS = {
     "query",
+    "mode",
     "count",
     "page",
     "page_size",
@@ -125,7 +126,7 @@ def test_endpoint_is_described_in_openapi():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     operation = schema["paths"]["/api/v1/search/"]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}
-    assert names == {"q", "type", "page", "page_size"}
+    assert names == {"q", "type", "page", "page_size", "mode"}
     q = next(p for p in operation["parameters"] if p["name"] == "q")
     assert q["required"] is True
     response = operation["responses"]["200"]["content"]["application/json"]["schema"]

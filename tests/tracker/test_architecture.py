@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("tracker", "readings", "sessions", "notebooks", "study", "demos", "search")
+PACKAGES = ("tracker", "readings", "sessions", "notebooks", "study", "meaning", "demos", "search")
 
 # Lower ranks sit below higher ones; a part imports its own modules and any lower-ranked part.
 # Parts of the same rank (search, demos) do not import each other.
@@ -23,10 +23,11 @@ RANKS = {
     "sessions": 2,
     "notebooks": 3,
     "study": 3,
-    "search": 4,
-    "demos": 4,
+    "meaning": 4,
+    "search": 5,
+    "demos": 5,
 }
-WIRING_RANK = 5  # settings and URLs put every part together
+WIRING_RANK = 6  # settings and URLs put every part together
 
 # Modules that are not the part their folder says, most specific first (a prefix also
 # names its submodules).
@@ -51,6 +52,8 @@ PARTS_BY_PREFIX = [
     ("tracker.management", "demos"),
     ("notebooks", "notebooks"),
     ("study", "study"),
+    # Embeddings of every app's texts, and nearest-neighbour reads through their selectors.
+    ("meaning", "meaning"),
     # What is left of each folder is its own part.
     ("tracker", "core"),
     ("readings", "readings"),
@@ -159,6 +162,7 @@ def test_notebook_services_and_worker_queue_tasks_by_name_not_by_importing_them(
         ("sessions.selectors", "sessions"),
         ("notebooks.services", "notebooks"),
         ("demos.common", "demos"),
+        ("meaning.selectors", "meaning"),
     ],
 )
 def test_each_module_belongs_to_the_part_the_architecture_names(module, part):

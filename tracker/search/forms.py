@@ -11,3 +11,11 @@ class SearchForm(forms.Form):
         required=False, choices=[(source.type, source.label) for source in SOURCES]
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    mode = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("hybrid", "Words and meaning"),
+            ("meaning", "Meaning"),
+            ("text", "Words"),
+        ],
+    )

@@ -18,6 +18,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import JSONObject
 from django.utils.safestring import SafeString
 
+from meaning import selectors as meaning_selectors
 from tracker.search.backends import backend_for
 from tracker.search.compiled import CompiledCache, Slot, bind, in_slots, searcher_key
 from tracker.search.query import expand_aliases, parse_query
@@ -32,6 +33,17 @@ MAX_PAGE = 50
 # a query that broad wants more words, and bounding the work keeps a search quick however
 # common its words (bench/search.py: a word in 200,000 rows would cost about 1 s, not 0.1 s).
 COUNT_LIMIT = 500
+# Search modes: full-text, by meaning (nearest embeddings), or both fused by reciprocal rank.
+MODES = ("hybrid", "meaning", "text")
+# How deep the meaning ranking (and, in hybrid, the text ranking) goes; pages past it are empty.
+MEANING_DEPTH = 100
+# Reciprocal rank fusion: a result scores the sum of 1 / (RRF_K + its rank) in each ranking.
+RRF_K = 60
+
+
+def default_mode() -> str:
+    """Hybrid once any row has an embedding; full-text alone before."""
+    return "hybrid" if meaning_selectors.meaning_available() else "text"
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class SearchPage:
     # and their results are the best of the first `count_limit` matches the database found.
     capped: frozenset[str] = frozenset()
     count_limit: int = COUNT_LIMIT
+    mode: str = "text"
 
     @property
     def total(self) -> int:
@@ -107,14 +120,19 @@ def search(
     page_size: int = DEFAULT_PAGE_SIZE,
     backend=None,
     count_limit: int = COUNT_LIMIT,
+    mode: str = "text",
 ) -> SearchPage:
     """One page of what `user` may see that matches `query`, best first.
 
     `types` limits the results to some kinds (all when empty); unknown kinds, a page outside
     1..MAX_PAGE or a page size outside 1..MAX_PAGE_SIZE raise ValueError. `backend` forces a
     backend class (the benchmark's baseline); by default the database's own is used.
-    `count_limit` bounds the matches each kind counts and ranks (see COUNT_LIMIT)."""
+    `count_limit` bounds the matches each kind counts and ranks (see COUNT_LIMIT). `mode`:
+    `text` (full-text), `meaning` (nearest embeddings, at most MEANING_DEPTH results) or
+    `hybrid` (both rankings fused by reciprocal rank)."""
     selected = _checked_types(types)
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}.")
     if not 1 <= page <= MAX_PAGE:
         raise ValueError(f"page must be between 1 and {MAX_PAGE}.")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -127,15 +145,22 @@ def search(
         page_size=page_size,
         counts=dict.fromkeys(TYPES, 0),
         count_limit=count_limit,
+        mode=mode,
     )
     if parsed.is_empty:
         return empty
     parsed = expand_aliases(parsed)
     backend = backend(parsed) if backend else backend_for(parsed)
     offset = (page - 1) * page_size
-    ranked, counts, capped = _ranked_window(
-        user, backend, selected, window=offset + page_size, count_limit=count_limit
-    )
+    window = offset + page_size
+    if mode == "text":
+        ranked, counts, capped = _ranked_window(
+            user, backend, selected, window=window, count_limit=count_limit
+        )
+    else:
+        ranked, counts, capped = _ranked_by_meaning(
+            user, backend, query, selected, mode=mode, count_limit=count_limit
+        )
     shown = ranked[offset : offset + page_size]
     return SearchPage(
         query=query,
@@ -147,7 +172,45 @@ def search(
         names_found=parsed.names_found,
         capped=capped,
         count_limit=count_limit,
+        mode=mode,
     )
+
+
+def _ranked_by_meaning(user, backend, query: str, selected, *, mode: str, count_limit: int):
+    """The meaning ranking of the selected kinds (`meaning`), or it fused with the full-text
+    ranking (`hybrid`), each MEANING_DEPTH deep. Counts are what the fused list holds per kind
+    (the full-text counts, when larger); a kind is capped when either ranking filled its depth.
+    """
+    by_meaning = meaning_selectors.search_by_meaning(
+        user=user, query=query, kinds=selected, limit=MEANING_DEPTH
+    )
+    meaning_ranked = [(match.kind, match.id, match.score) for match in by_meaning]
+    if mode == "meaning":
+        fused = meaning_ranked
+        text_counts, text_capped = dict.fromkeys(TYPES, 0), frozenset()
+    else:
+        text_ranked, text_counts, text_capped = _ranked_window(
+            user, backend, selected, window=MEANING_DEPTH, count_limit=count_limit
+        )
+        fused = fuse_rankings(text_ranked[:MEANING_DEPTH], meaning_ranked)
+    counts = dict.fromkeys(TYPES, 0)
+    for kind, _pk, _score in fused:
+        counts[kind] += 1
+    counts = {kind: max(counts[kind], text_counts[kind]) for kind in TYPES}
+    full = len(meaning_ranked) >= MEANING_DEPTH
+    capped = frozenset(text_capped) | (frozenset(selected) if full else frozenset())
+    return fused, counts, capped
+
+
+def fuse_rankings(*rankings) -> list[tuple[str, int, float]]:
+    """Reciprocal rank fusion of rankings of (kind, id, score): best first, by the sum of
+    1 / (RRF_K + rank) over the rankings that hold each result."""
+    fused: dict[tuple[str, int], float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, (kind, pk, _score) in enumerate(ranking, start=1):
+            fused[(kind, pk)] += 1.0 / (RRF_K + rank)
+    ordered = sorted(fused.items(), key=lambda item: (-item[1], TYPE_ORDER[item[0][0]], item[0][1]))
+    return [(kind, pk, score) for (kind, pk), score in ordered]
 
 
 def _checked_types(types) -> tuple[str, ...]:

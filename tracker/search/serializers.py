@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.utils.urls import replace_query_param
 
 from tracker.search.query import MAX_QUERY_LENGTH
-from tracker.search.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
+from tracker.search.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, MODES
 from tracker.search.sources import TYPES
 
 
@@ -27,11 +27,24 @@ class SearchParamsSerializer(serializers.Serializer):
     page_size = serializers.IntegerField(
         min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
     )
+    mode = serializers.ChoiceField(
+        choices=MODES,
+        required=False,
+        help_text=(
+            "`text`: the words (full-text); `meaning`: the nearest in meaning (sentence "
+            "embeddings), at most 100 results; `hybrid`: both rankings fused by reciprocal rank. "
+            "Default: `hybrid` once the site has embeddings, `text` before."
+        ),
+    )
 
     @classmethod
     def data_from(cls, query_params) -> dict:
         """The parameters as the serializer reads them: `type` may repeat or hold commas."""
-        data = {key: query_params[key] for key in ("q", "page", "page_size") if key in query_params}
+        data = {
+            key: query_params[key]
+            for key in ("q", "page", "page_size", "mode")
+            if key in query_params
+        }
         kinds = [
             kind.strip()
             for value in query_params.getlist("type")
@@ -51,7 +64,9 @@ class SearchResultSerializer(serializers.Serializer):
     snippet = serializers.CharField(
         help_text="HTML: the text escaped, matched words in <mark>, no other markup."
     )
-    rank = serializers.FloatField(help_text="Higher is better; comparable within one search.")
+    rank = serializers.FloatField(
+        help_text="Higher is better; comparable within one search (in `hybrid`, the fused score)."
+    )
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, result) -> str:
@@ -71,6 +86,7 @@ class SearchCountsSerializer(serializers.Serializer):
 
 class SearchPageSerializer(serializers.Serializer):
     query = serializers.CharField()
+    mode = serializers.ChoiceField(choices=MODES, help_text="The mode this page was ranked by.")
     count = serializers.IntegerField(
         source="total",
         help_text="Matches among the chosen kinds, each kind counted up to `count_limit`.",
@@ -113,3 +129,37 @@ class SearchPageSerializer(serializers.Serializer):
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_previous(self, page) -> str | None:
         return self._page_link(page.page - 1) if page.has_previous else None
+
+
+class RelatedParamsSerializer(serializers.Serializer):
+    type = serializers.ListField(
+        child=serializers.ChoiceField(choices=TYPES),
+        required=False,
+        help_text="Only these kinds; repeat the parameter or separate with commas. All by default.",
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
+
+    @classmethod
+    def data_from(cls, query_params) -> dict:
+        data = SearchParamsSerializer.data_from(query_params)
+        data.pop("q", None)
+        if "limit" in query_params:
+            data["limit"] = query_params["limit"]
+        return {key: value for key, value in data.items() if key in ("type", "limit")}
+
+
+class RelatedItemSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=TYPES)
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    snippet = serializers.CharField(help_text="Plain text: the start of the item's text.")
+    score = serializers.FloatField(help_text="Cosine similarity of the two texts' embeddings.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, item) -> str:
+        return self.context["request"].build_absolute_uri(item.url)
+
+
+class RelatedListSerializer(serializers.Serializer):
+    results = RelatedItemSerializer(many=True)
