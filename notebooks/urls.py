@@ -1,6 +1,7 @@
 from django.urls import path
 
 from notebooks import views
+from notebooks.views import sweeps
 
 urlpatterns = [
     # The learner's journal as a zip with the images of runs (its markdown is sessions').
@@ -18,6 +19,10 @@ urlpatterns = [
     path("notebooks/<int:notebook_id>/file/", views.notebook_file, name="notebook_file"),
     path("notebooks/<int:notebook_id>/delete/", views.notebook_delete, name="notebook_delete"),
     path("notebooks/<int:notebook_id>/runs/start/", views.run_start, name="run_start"),
+    path("notebooks/<int:notebook_id>/sweeps/new/", sweeps.sweep_new, name="sweep_new"),
+    path("sweeps/<int:sweep_id>/", sweeps.sweep_detail, name="sweep_detail"),
+    path("sweeps/<int:sweep_id>/status/", sweeps.sweep_status, name="sweep_status"),
+    path("sweeps/<int:sweep_id>/cancel/", sweeps.sweep_cancel, name="sweep_cancel"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path("runs/<int:run_id>/rerun/", views.run_rerun, name="run_rerun"),
     path("runs/<int:run_id>/status/", views.run_status, name="run_status"),

@@ -3,10 +3,12 @@ SimpleRouter (no root view), so it does not collide with the main router's API r
 
 from rest_framework.routers import SimpleRouter
 
+from notebooks.api.sweeps import SweepViewSet
 from notebooks.api.views import NotebookViewSet, RunViewSet
 
 router = SimpleRouter()
 router.register("notebooks", NotebookViewSet, basename="api-notebook")
 router.register("runs", RunViewSet, basename="api-run")
+router.register("sweeps", SweepViewSet, basename="api-sweep")
 
 urlpatterns = router.urls
