@@ -25,9 +25,8 @@ def sweep_new(request, notebook_id):
     if request.method == "POST" and form.is_valid():
         try:
             if "preview" in request.POST:
-                preview = services.checked_parameter_sets(
-                    notebook, services.expand_grid(form.grid), field="grid"
-                )
+                preview = services.expand_grid(form.grid)  # the values each run varies
+                services.checked_parameter_sets(notebook, preview, field="grid")
             else:
                 sweep = services.sweep_start(
                     notebook=notebook,

@@ -81,7 +81,7 @@ def test_a_bad_sweep_is_a_400_naming_the_parameter_and_queues_nothing(
 
 
 def test_members_cannot_start_or_cancel_sweeps_and_outsiders_do_not_see_them(roles):
-    session, organizer, member, outsider = roles
+    session, _organizer, member, outsider = roles
     notebook = NotebookFactory(session=session)
     sweep = SweepFactory(notebook=notebook)
     RunFactory(notebook=notebook, sweep=sweep, sweep_index=0, status="queued")

@@ -12,6 +12,7 @@ from tests.notebooks.factories import (
     ArtifactFactory,
     NotebookFactory,
     RunFactory,
+    SweepFactory,
 )
 from tests.readings.factories import GlossaryTermFactory
 
@@ -132,6 +133,18 @@ def build_site(organizer, member) -> dict[str, str]:
         (Artifact.Kind.METRICS, "metrics.json", b'{"loss": 0.1}'),
     ):
         ArtifactFactory(run=run, kind=kind, name=name, content=content)
+    # A sweep half done: one run succeeded, one running, one waiting.
+    sweep = SweepFactory(notebook=notebook, started_by=organizer, spec={"steps": [1, 2, 3]})
+    for index, status in enumerate((Run.Status.SUCCEEDED, Run.Status.RUNNING, Run.Status.QUEUED)):
+        RunFactory(
+            notebook=notebook,
+            sweep=sweep,
+            sweep_index=index,
+            status=status,
+            parameters={"steps": index + 1, "label": "tiny"},
+            cells_done=2 if status == Run.Status.SUCCEEDED else 0,
+            cells_total=2,
+        )
     invitation = session_services.invitation_create(
         course=course, email="newcomer@example.org", role="member", created_by=organizer
     )
@@ -142,7 +155,10 @@ def build_site(organizer, member) -> dict[str, str]:
         "reading": reading,
         "term": superposition,
         "run": run,
+        "sweep": sweep,
     }
-    return {name: thing.get_absolute_url() for name, thing in things.items()} | {
-        f"note-{role}": f"/notes/{note.pk}/" for role, note in notes.items()
-    }
+    return (
+        {name: thing.get_absolute_url() for name, thing in things.items()}
+        | {f"note-{role}": f"/notes/{note.pk}/" for role, note in notes.items()}
+        | {"notebook": f"/notebooks/{notebook.pk}/"}
+    )
