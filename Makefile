@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 export TRACKER_ENV ?= development
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: venv run test lint format lock bench bench-search bench-concurrency
+.PHONY: venv run test lint format lock bench bench-search bench-concurrency bench-sweep
 
 venv: $(STAMP)
 
@@ -44,6 +44,10 @@ bench: venv
 
 bench-search: venv
 	$(BIN)/python bench/search.py
+
+# A 20-run sweep on two workers against the same 20 notebooks through plain papermill.
+bench-sweep: venv
+	$(BIN)/python bench/sweep.py
 
 # 20 API clients editing 5 shared documents for 30 s; fails if an acknowledged write was lost.
 bench-concurrency: venv
