@@ -13,13 +13,16 @@ per run, (2 x sweep wall - papermill total) / 20: what each run costs a worker b
     python bench/sweep.py                                 # the embedded SQLite broker
     python bench/sweep.py --broker redis://127.0.0.1:6379/8
 
-Everything lives in a temporary data folder (database, broker, media), removed at the end.
+Each is timed --repeat times (3), alternately, and the medians compared: on a shared machine a
+neighbour's load then weighs on both. Everything lives in a temporary data folder (database,
+broker, media), removed at the end.
 """
 
 import argparse
 import logging
 import os
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -100,6 +103,7 @@ def time_papermill(source: Path, folder: Path, kernel: str, parameter_sets: list
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--broker", default="", help="a broker URL; the embedded one by default")
+    parser.add_argument("--repeat", type=int, default=3, help="sweeps (and baselines) timed")
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as temporary:
@@ -154,12 +158,23 @@ def main() -> None:
             # Both workers warm (torch and the exporter loaded), papermill's imports done.
             time_sweep(notebook, user, {"steps": [101, 102]})
             time_papermill(source, baseline_folder, settings.NOTEBOOK_KERNEL, [{"device": "cpu"}])
-            sweep_wall, runs = time_sweep(notebook, user, grid)
+            # Alternately, so a neighbour's load on a shared machine weighs on both alike.
+            sweep_walls, papermill_totals, runs = [], [], []
+            for repeat in range(arguments.repeat):
+                offset = repeat * 1000  # each sweep's sets are new, as a new sweep's would be
+                wall, runs = time_sweep(
+                    notebook, user, {"steps": [step + offset for step in grid["steps"]]}
+                )
+                sweep_walls.append(wall)
+                parameter_sets = [{**run.parameters, "device": run.device} for run in runs]
+                papermill_totals.append(
+                    time_papermill(
+                        source, baseline_folder, settings.NOTEBOOK_KERNEL, parameter_sets
+                    )
+                )
             devices = {run.device for run in runs}
-            parameter_sets = [{**run.parameters, "device": run.device} for run in runs]
-            papermill_total = time_papermill(
-                source, baseline_folder, settings.NOTEBOOK_KERNEL, parameter_sets
-            )
+            sweep_wall = statistics.median(sweep_walls)
+            papermill_total = statistics.median(papermill_totals)
         finally:
             for worker in workers:
                 os.killpg(worker.pid, signal.SIGTERM)
@@ -170,13 +185,23 @@ def main() -> None:
     ideal = papermill_total / WORKERS
     overhead = (WORKERS * sweep_wall - papermill_total) / RUNS
     print(f"broker: {settings.CELERY_BROKER_URL.split(':')[0]}, runs: {RUNS}, workers: "
-          f"{WORKERS} ({len(hosts)} took runs), device: {', '.join(sorted(devices))}")  # fmt: skip
-    print(f"sweep, start to every run stored:       {sweep_wall:.2f} s")
+          f"{WORKERS} ({len(hosts)} took runs), device: {', '.join(sorted(devices))}, "
+          f"medians of {arguments.repeat}")  # fmt: skip
+    print(f"sweep, start to every run stored:       {sweep_wall:.2f} s "
+          f"({', '.join(f'{wall:.1f}' for wall in sweep_walls)})")  # fmt: skip
     print(f"plain papermill, one after another:     {papermill_total:.2f} s "
-          f"({papermill_total / RUNS:.2f} s a run)")  # fmt: skip
+          f"({papermill_total / RUNS:.2f} s a run; "
+          f"{', '.join(f'{total:.1f}' for total in papermill_totals)})")  # fmt: skip
     print(f"ratio sweep / (papermill / {WORKERS}):          {sweep_wall / ideal:.2f} "
           "(aim <= 1.2)")  # fmt: skip
     print(f"overhead per run:                       {overhead:.2f} s (aim < 0.5 s)")
+    # Where a run's time goes: on its worker (claim to outcome stored, papermill's share
+    # included), and from being sent to being claimed.
+    on_worker = statistics.mean((r.finished_at - r.started_at).total_seconds() for r in runs)
+    to_claim = statistics.mean((r.started_at - r.dispatched_at).total_seconds() for r in runs)
+    load = os.getloadavg()[0]
+    print(f"a run on its worker (mean): {on_worker:.2f} s; sent to claimed (mean): "
+          f"{to_claim:.3f} s; load average {load:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
 
 
 if __name__ == "__main__":
