@@ -15,7 +15,7 @@ from notebooks import services
 from notebooks.models import Run, Sweep
 from tests.notebooks.factories import NotebookFactory, notebook_bytes
 from tests.sessions.factories import SessionFactory
-from tests.worker_process import REDIS_URL, wait_for
+from tests.worker_process import NOTEBOOK_WORKER_ARGUMENTS, REDIS_URL, wait_for
 
 pytestmark = pytest.mark.worker
 
@@ -158,3 +158,20 @@ def test_a_bad_sweep_queues_nothing(celery_worker, course_session):
     assert not Sweep.objects.exists() and not Run.objects.exists()
     broker = redis.Redis.from_url(REDIS_URL)
     assert broker.llen("cpu") == 0 and broker.llen("gpu") == 0
+
+
+def test_on_a_site_without_gpu_workers_a_gpu_notebooks_sweep_runs_on_the_cpu_queue(
+    worker_process, start_celery, transactional_db, settings, worker_media_root, course_session
+):
+    """NOTEBOOK_GPU_WORKERS=auto asks the workers online: here only one on `cpu` answers."""
+    settings.MEDIA_ROOT = worker_media_root
+    settings.NOTEBOOK_GPU_WORKERS = "auto"
+    worker_process.stop()  # the shared one takes `gpu` too; later tests start it again
+    arguments = list(NOTEBOOK_WORKER_ARGUMENTS)
+    arguments[arguments.index("-Q") + 1] = "cpu"
+    cpu_worker = start_celery("cpu-only", tuple(arguments))
+    session, organizer, _member = course_session
+    notebook = NotebookFactory(session=session, queue="gpu")
+    sweep = _start(organizer, {"notebook": notebook.pk, "grid": {"steps": [1, 2]}})
+    runs = _all_finished(sweep, worker=cpu_worker, timeout=120)
+    assert [(run.queue, run.status) for run in runs] == [("cpu", "succeeded")] * 2
