@@ -120,7 +120,6 @@ def sweep_queue(notebook: Notebook) -> str:
     return Queue.GPU if any(Queue.GPU in worker["queues"] for worker in workers) else Queue.CPU
 
 
-@transaction.atomic
 def sweep_start(
     *,
     notebook: Notebook,
@@ -139,25 +138,26 @@ def sweep_start(
     else:
         kind, spec, field, parameter_sets = Sweep.Kind.LIST, sets, "sets", _check_sets(sets)
     merged_sets = checked_parameter_sets(notebook, parameter_sets, field=field)
-    sweep = Sweep(notebook=notebook, started_by=started_by, kind=kind, spec=spec)
-    if max_concurrent is not None:
-        sweep.max_concurrent = max_concurrent
-    save_validated(sweep)
-    queue = sweep_queue(notebook)
-    Run.objects.bulk_create(
-        Run(
-            notebook=notebook,
-            started_by=started_by,
-            parameters=parameters,
-            queue=queue,
-            notebook_sha256=notebook.checksum,
-            celery_task_id=str(uuid.uuid4()),
-            sweep=sweep,
-            sweep_index=index,
+    queue = sweep_queue(notebook)  # may ask the workers: before the transaction takes locks
+    with transaction.atomic():
+        sweep = Sweep(notebook=notebook, started_by=started_by, kind=kind, spec=spec)
+        if max_concurrent is not None:
+            sweep.max_concurrent = max_concurrent
+        save_validated(sweep)
+        Run.objects.bulk_create(
+            Run(
+                notebook=notebook,
+                started_by=started_by,
+                parameters=parameters,
+                queue=queue,
+                notebook_sha256=notebook.checksum,
+                celery_task_id=str(uuid.uuid4()),
+                sweep=sweep,
+                sweep_index=index,
+            )
+            for index, parameters in enumerate(merged_sets)
         )
-        for index, parameters in enumerate(merged_sets)
-    )
-    sweep_dispatch(sweep_id=sweep.pk)
+        sweep_dispatch(sweep_id=sweep.pk)
     return sweep
 
 

@@ -142,3 +142,10 @@ def test_outsiders_do_not_see_a_members_only_sweep(client, roles):
     client.force_login(outsider)
     assert client.get(sweep.get_absolute_url()).status_code == 404
     assert client.get(reverse("sweep_status", args=[sweep.pk])).status_code == 404
+
+
+def test_the_admin_lists_sweeps_read_only(admin_client):
+    sweep = SweepFactory()
+    assert admin_client.get(reverse("admin:notebooks_sweep_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:notebooks_sweep_change", args=[sweep.pk]))
+    assert page.status_code == 200 and 'name="max_concurrent"' not in page.content.decode()

@@ -9,7 +9,7 @@ from notebooks import services, worker
 from notebooks.models import Run
 from tests.concurrent import run_at_once
 from tests.notebooks.factories import NotebookFactory
-from tests.worker_process import REDIS_URL, _send_tasks_to
+from tests.worker_process import REDIS_URL
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,11 +19,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def broker():
-    """The tests' Redis database, emptied, with this process's tasks sent there."""
+def broker(worker_environment, worker_process):
+    """The tests' Redis, where worker_environment points this process's tasks, with no worker
+    taking them off it (the shared one is stopped; the next worker test starts it again)."""
+    worker_process.stop()
     connection = redis.Redis.from_url(REDIS_URL)
     connection.flushdb()
-    _send_tasks_to(REDIS_URL)
     yield connection
     connection.flushdb()
 
