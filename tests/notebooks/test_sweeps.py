@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from notebooks import selectors, services, worker
+from notebooks import selectors, services, tasks, worker
 from notebooks.models import Run, Sweep
 from tests.notebooks.factories import NotebookFactory, notebook_bytes
 from tests.sessions.factories import UserFactory
@@ -172,6 +172,20 @@ def test_the_reaper_tops_up_a_sweep_whose_send_was_lost(django_capture_on_commit
         assert services.sweeps_top_up() == 1
     assert len(callbacks) == 1 and _sent(sweep) == [0, 1]
     assert services.sweeps_top_up() == 0
+
+
+def test_the_reapers_periodic_task_tops_up_sweeps(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.RUN_TEMP_ROOT = str(tmp_path)
+    with django_capture_on_commit_callbacks(execute=False):
+        sweep = services.sweep_start(
+            notebook=_notebook(), started_by=None, grid={"steps": [1, 2]}, max_concurrent=1
+        )
+    Run.objects.filter(sweep=sweep, sweep_index=0).update(status=Run.Status.FAILED)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert tasks.reap_lost_runs()["sweep_runs_sent"] == 1  # as beat's tick runs it
+    assert _sent(sweep) == [0, 1]
 
 
 def test_the_reaper_ending_a_lost_run_of_a_sweep_sends_the_next(settings):
