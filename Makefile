@@ -8,7 +8,7 @@ STAMP := $(VENV)/.requirements-installed
 export TRACKER_ENV ?= development
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 
-.PHONY: venv run test lint format lock bench bench-search bench-meaning bench-concurrency bench-study
+.PHONY: venv run test lint format lock bench bench-search bench-meaning bench-concurrency bench-study bench-sweep
 
 venv: $(STAMP)
 
@@ -53,6 +53,10 @@ bench-study: venv
 # recall@10 on bench/meaning_queries.json, and p50/p95 with 200,000 embedded texts.
 bench-meaning: venv
 	$(BIN)/python bench/meaning.py
+
+# A 20-run sweep on two workers against the same 20 notebooks through plain papermill.
+bench-sweep: venv
+	$(BIN)/python bench/sweep.py
 
 # 20 API clients editing 5 shared documents for 30 s; fails if an acknowledged write was lost.
 bench-concurrency: venv

@@ -3,7 +3,7 @@ services and the worker (compare-and-set), so their fields are read-only here.""
 
 from django.contrib import admin
 
-from notebooks.models import Artifact, Notebook, Run
+from notebooks.models import Artifact, Notebook, Run, Sweep
 
 
 @admin.register(Notebook)
@@ -36,6 +36,22 @@ class RunAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Run._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Sweep)
+class SweepAdmin(admin.ModelAdmin):
+    """Read-only: a sweep is started and cancelled through the services (its runs' sends)."""
+
+    list_display = ["id", "notebook", "kind", "max_concurrent", "started_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["notebook__title"]
+    list_select_related = ["notebook", "started_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Sweep._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

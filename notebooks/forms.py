@@ -159,3 +159,89 @@ class ResultPlotForm(forms.Form):
         super().__init__({"x": x, "y": y} | given)
         self.fields["x"].choices = [(column.key, column.name) for column in parameters]
         self.fields["y"].choices = [(column.key, column.name) for column in results]
+
+
+class SweepForm(forms.Form):
+    """A grid sweep: per parameter, the values to try, one per line, each read as the run
+    form's field of that type reads it (a list or an object as JSON on its line); a parameter
+    left empty keeps the notebook's value. `grid` holds the result after is_valid()."""
+
+    max_concurrent = forms.IntegerField(
+        min_value=1,
+        label="Runs at once",
+        help_text="How many of the sweep's runs the workers take at the same time.",
+    )
+
+    def __init__(self, *args, notebook: Notebook, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notebook = notebook
+        self.fields["max_concurrent"].initial = settings.NOTEBOOK_SWEEP_CONCURRENCY
+        self.fields["max_concurrent"].max_value = settings.NOTEBOOK_SWEEP_MAX_RUNS
+        self.entries = [
+            entry for entry in notebook.parameter_spec if entry["name"] not in RESERVED_PARAMETERS
+        ]
+        for entry in self.entries:
+            single = _field_for(entry, notebook.parameters.get(entry["name"], entry.get("default")))
+            example = (
+                single.initial if isinstance(single.initial, str) else json.dumps(single.initial)
+            )
+            self.fields[entry["name"]] = forms.CharField(
+                label=entry["name"],
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 3, "placeholder": example}),
+                help_text=escape(
+                    f"Values to try, one per line ({_TYPE_HINTS.get(entry['type'], 'JSON')}). "
+                    f"Empty: the notebook's {example}."
+                ),
+            )
+
+    def _values(self, entry: dict, text: str) -> list:
+        single = _field_for(entry, None)
+        values = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                values.append(single.clean(line.strip() if entry["type"] != "str" else line))
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    f"Line {number} ({line.strip()[:40]}): {' '.join(error.messages)}"
+                ) from None
+        return values
+
+    def clean(self):
+        cleaned = super().clean()
+        grid = {}
+        for entry in self.entries:
+            name = entry["name"]
+            if name in self.errors:
+                continue
+            try:
+                values = self._values(entry, cleaned.get(name) or "")
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+                continue
+            if values:
+                grid[name] = values
+        if not grid and not self.errors:
+            raise forms.ValidationError("Enter at least one value to try for one parameter.")
+        self.grid = grid
+        return cleaned
+
+    @property
+    def run_count(self) -> int:
+        count = 1
+        for values in self.grid.values():
+            count *= len(values)
+        return count
+
+
+_TYPE_HINTS = {
+    "int": "whole numbers",
+    "float": "numbers",
+    "bool": "true or false",
+    "str": "text, as typed",
+    "list": "a JSON list per line, such as [0, 2.5]",
+    "dict": "a JSON object per line",
+}

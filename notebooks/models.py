@@ -95,6 +95,58 @@ class Notebook(models.Model):
             raise ValidationError(errors)
 
 
+def default_sweep_concurrency() -> int:
+    return settings.NOTEBOOK_SWEEP_CONCURRENCY
+
+
+class Sweep(models.Model):
+    """Many runs of one notebook, one per parameter set, started together. Its runs share a
+    concurrency limit (at most `max_concurrent` on the workers at once, the rest wait unsent)
+    and are cancelled together. Its status is its runs' (selectors.sweep_status)."""
+
+    class Kind(models.TextChoices):
+        GRID = "grid", "Grid"  # spec: {parameter: [values]}, every combination
+        LIST = "list", "List"  # spec: [{parameter: value}, …], each set as given
+
+    notebook = models.ForeignKey(Notebook, on_delete=models.CASCADE, related_name="sweeps")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notebook_sweeps",
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    spec = models.JSONField(help_text="The grid or the list of parameter sets, as given.")
+    max_concurrent = models.PositiveSmallIntegerField(
+        default=default_sweep_concurrency, validators=[MinValueValidator(1)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["grid", "list"]), name="sweep_kind_known"),
+            models.CheckConstraint(
+                condition=Q(max_concurrent__gte=1), name="sweep_max_concurrent_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sweep {self.pk} of {self.notebook}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sweep_detail", kwargs={"sweep_id": self.pk})
+
+
 class Run(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -144,6 +196,13 @@ class Run(models.Model):
     # when queued, then the bytes the worker actually read), and the packages the worker had.
     notebook_sha256 = models.CharField(max_length=64, blank=True)
     package_versions = models.JSONField(default=dict, blank=True)
+    # A sweep's run: its place in the sweep, and when it was sent to the broker (a sweep's runs
+    # wait in `queued` unsent until one of its slots is free; other runs are sent at once).
+    sweep = models.ForeignKey(
+        Sweep, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    sweep_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     cells_done = models.PositiveIntegerField(default=0)
     cells_total = models.PositiveIntegerField(default=0)
     # Scalar results, {name: number}, from metrics.json and values a cell recorded
@@ -171,6 +230,9 @@ class Run(models.Model):
             models.CheckConstraint(condition=Q(queue__in=["cpu", "gpu"]), name="run_queue_known"),
             models.CheckConstraint(
                 condition=Q(cells_done__lte=models.F("cells_total")), name="run_progress_in_range"
+            ),
+            models.UniqueConstraint(
+                fields=["sweep", "sweep_index"], name="run_sweep_index_unique_in_sweep"
             ),
         ]
         # The name Django gave it under the old app label, so the move renames nothing.

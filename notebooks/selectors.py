@@ -1,10 +1,10 @@
 """Reads for notebooks, runs and artifacts. Each is visible exactly where its session is
 (sessions.selectors decides that); only organizers of the course manage them."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from notebooks.models import Artifact, Notebook, PinnedRun, Run
+from notebooks.models import Artifact, Notebook, PinnedRun, Run, Sweep
 from sessions.models import Session
 from sessions.selectors import is_course_organizer, sessions_visible_to
 
@@ -51,7 +51,8 @@ def runs_with_artifacts(runs: QuerySet[Run]) -> QuerySet[Run]:
 
 
 def session_notebooks(session: Session) -> QuerySet[Notebook]:
-    """The session's notebooks with their runs (newest first) and the runs' artifacts, in a
+    """The session's notebooks with their runs (newest first), the runs' artifacts and the
+    notebooks' sweeps, in a
     fixed number of queries however many there are."""
     runs = runs_with_artifacts(
         Run.objects.select_related("started_by").order_by("-queued_at", "-id")
@@ -59,7 +60,15 @@ def session_notebooks(session: Session) -> QuerySet[Notebook]:
     return (
         Notebook.objects.filter(session=session)
         .select_related("session__course")
-        .prefetch_related(Prefetch("runs", queryset=runs))
+        .prefetch_related(
+            Prefetch("runs", queryset=runs),
+            Prefetch(
+                "sweeps",
+                queryset=Sweep.objects.annotate(runs_total=Count("runs")).order_by(
+                    "-created_at", "-id"
+                ),
+            ),
+        )
         .order_by("title", "id")
     )
 
@@ -84,3 +93,55 @@ def notebook_run_ids(run: Run, *, limit: int) -> list[int]:
 
 def is_pinned(run: Run) -> bool:
     return PinnedRun.objects.filter(run=run).exists()
+
+
+def sweeps_visible_to(user) -> QuerySet[Sweep]:
+    """Sweeps of the notebooks the user may see, each with its runs counted by status
+    (`runs_total`, `runs_<status>`), so a list shows every sweep's status in one query."""
+    counts = {
+        f"runs_{status}": Count("runs", filter=Q(runs__status=status))
+        for status in Run.Status.values
+    }
+    return (
+        Sweep.objects.filter(notebook__session_id__in=_visible_session_ids(user))
+        .select_related("notebook__session__course", "started_by", "cancel_requested_by")
+        .annotate(runs_total=Count("runs"), **counts)
+    )
+
+
+def sweep_visible_to(user, sweep_id: int) -> Sweep:
+    return get_object_or_404(sweeps_visible_to(user), pk=sweep_id)
+
+
+def sweep_runs(sweep: Sweep) -> QuerySet[Run]:
+    """The sweep's runs in the order of its parameter sets (visible wherever the sweep is)."""
+    return (
+        Run.objects.filter(sweep=sweep)
+        .select_related("notebook__session__course", "started_by", "cancel_requested_by")
+        .order_by("sweep_index", "id")
+    )
+
+
+def sweep_status(sweep: Sweep) -> str:
+    """What a sweep is doing, from its runs' counts (a sweep from sweeps_visible_to): queued
+    (none started), running, cancelling, then succeeded (all did), cancelled, or finished (all
+    ended, some not well)."""
+    active = sweep.runs_queued + sweep.runs_running
+    if active:
+        if sweep.cancel_requested_at is not None:
+            return "cancelling"
+        return "queued" if active == sweep.runs_total and not sweep.runs_running else "running"
+    if sweep.runs_total and sweep.runs_succeeded == sweep.runs_total:
+        return "succeeded"
+    return "cancelled" if sweep.cancel_requested_at is not None else "finished"
+
+
+def sweep_is_active(sweep: Sweep) -> bool:
+    return bool(sweep.runs_queued + sweep.runs_running)
+
+
+def sweep_varied_parameters(sweep: Sweep) -> list[str]:
+    """The names the sweep's grid or sets give values to, in their order."""
+    if sweep.kind == Sweep.Kind.GRID:
+        return list(sweep.spec)
+    return list(dict.fromkeys(name for parameter_set in sweep.spec for name in parameter_set))

@@ -9,7 +9,7 @@ import threading
 from celery import shared_task
 from celery.signals import worker_process_init, worker_ready
 
-from notebooks import folders, worker
+from notebooks import folders, services, worker
 from notebooks.ipynb.artifacts import prepare_html_exporter
 from notebooks.ipynb.device import detect_device
 
@@ -26,6 +26,8 @@ def reap_lost_runs() -> dict[str, int]:
     # Routed to the `maintenance` queue (tracker/celery.py), never behind a notebook.
     counts = worker.reap_lost_runs()
     counts["folders_removed"] = folders.sweep()
+    # Sweeps with a free slot and runs waiting (a send lost in a crash) get them sent.
+    counts["sweep_runs_sent"] = services.sweeps_top_up()
     return counts
 
 

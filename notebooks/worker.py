@@ -25,7 +25,7 @@ from notebooks import attempts, folders, storage
 from notebooks.ipynb import artifacts, execution, results
 from notebooks.ipynb.device import detect_device, package_versions
 from notebooks.models import Artifact, Run
-from notebooks.services import enqueue_on_commit
+from notebooks.services import enqueue_on_commit, sweep_run_finished
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ def take_over(run_id: int, *, task_id: str) -> int | None:
     if ending is not None:
         if same_attempt.update(**ending):
             logger.warning("Run %s: attempt %s died; %s", run_id, run.attempts, ending["reason"])
+            sweep_run_finished(run_id=run_id)
         return None
     if not same_attempt.update(**_new_attempt(timezone.now())):
         return None  # the reaper or another delivery was first
@@ -276,6 +277,8 @@ def _finish(
             "Run %s attempt %s was finished elsewhere; its files are dropped.", run_id, attempt
         )
         storage.delete([file.path for file in stored])
+    else:
+        sweep_run_finished(run_id=run_id)  # a sweep's next run takes the slot
     return bool(updated)
 
 
@@ -317,7 +320,10 @@ def reap_lost_runs() -> dict[str, int]:
         )
         ending = _ending_of_lost(run, now=now)
         if ending is not None:
-            counts[ending["status"]] += stale.update(**ending)
+            ended = stale.update(**ending)
+            counts[ending["status"]] += ended
+            if ended:
+                sweep_run_finished(run_id=run.pk)
             continue
         with transaction.atomic():
             requeued = stale.update(

@@ -209,6 +209,14 @@ NOTEBOOK_MAX_UPLOAD_BYTES = env.int("NOTEBOOK_MAX_UPLOAD_BYTES", default=5 * 102
 NOTEBOOK_DEFAULT_TIME_LIMIT = env.int("NOTEBOOK_DEFAULT_TIME_LIMIT", default=600)  # seconds
 NOTEBOOK_MAX_TIME_LIMIT = env.int("NOTEBOOK_MAX_TIME_LIMIT", default=3600)
 NOTEBOOK_START_TIMEOUT = env.int("NOTEBOOK_START_TIMEOUT", default=60)  # kernel start-up
+# Sweeps (many runs of one notebook): how many of a sweep's runs are on the workers at once
+# unless its starter says otherwise, and how many runs one sweep may have.
+NOTEBOOK_SWEEP_CONCURRENCY = env.int("NOTEBOOK_SWEEP_CONCURRENCY", default=2)
+NOTEBOOK_SWEEP_MAX_RUNS = env.int("NOTEBOOK_SWEEP_MAX_RUNS", default=100)
+# Whether a worker consumes the `gpu` queue: "yes", "no", or "auto" (ask the workers online;
+# when the broker cannot tell, a run keeps its notebook's queue). Without one, a sweep of a
+# GPU-queue notebook runs on the `cpu` queue instead of waiting for a worker that never comes.
+NOTEBOOK_GPU_WORKERS = env.str("NOTEBOOK_GPU_WORKERS", default="auto")
 # After an interrupt, how long a cell has to stop before its kernel is killed.
 NOTEBOOK_STOP_GRACE_SECONDS = env.float("NOTEBOOK_STOP_GRACE_SECONDS", default=3.0)
 # A running run writes a heartbeat; the reaper treats one silent this long as lost, and

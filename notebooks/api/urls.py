@@ -5,12 +5,14 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from notebooks.api.results import RunCompareView, RunPinViewSet
+from notebooks.api.sweeps import SweepViewSet
 from notebooks.api.views import NotebookViewSet, RunViewSet
 
 router = SimpleRouter()
 router.register("notebooks", NotebookViewSet, basename="api-notebook")
 router.register("runs", RunViewSet, basename="api-run")
 router.register("runs", RunPinViewSet, basename="api-run-pin")
+router.register("sweeps", SweepViewSet, basename="api-sweep")
 
 # Before the router's routes, where `runs/<pk>/` would take `compare` for a run's id.
 urlpatterns = [

@@ -16,6 +16,7 @@ from tests.notebooks.factories import (
     ArtifactFactory,
     NotebookFactory,
     RunFactory,
+    SweepFactory,
 )
 from tests.readings.factories import GlossaryTermFactory
 
@@ -143,6 +144,18 @@ def build_site(organizer, member) -> dict[str, str]:
     # The run is the session's result, shown at the top of its notebooks.
     notebook_services.run_pin(run=run, pinned_by=organizer)
     _study(member, organizer, course, feature)
+    # A sweep half done: one run succeeded, one running, one waiting.
+    sweep = SweepFactory(notebook=notebook, started_by=organizer, spec={"steps": [1, 2, 3]})
+    for index, status in enumerate((Run.Status.SUCCEEDED, Run.Status.RUNNING, Run.Status.QUEUED)):
+        RunFactory(
+            notebook=notebook,
+            sweep=sweep,
+            sweep_index=index,
+            status=status,
+            parameters={"steps": index + 1, "label": "tiny"},
+            cells_done=2 if status == Run.Status.SUCCEEDED else 0,
+            cells_total=2,
+        )
     invitation = session_services.invitation_create(
         course=course, email="newcomer@example.org", role="member", created_by=organizer
     )
@@ -155,12 +168,14 @@ def build_site(organizer, member) -> dict[str, str]:
         "reading": reading,
         "term": superposition,
         "run": run,
+        "sweep": sweep,
     }
     compare = f"/runs/compare/?run={run.pk}&run={failed.pk}&sort=-result:accuracy"
     return (
         {name: thing.get_absolute_url() for name, thing in things.items()}
         | {f"note-{role}": f"/notes/{note.pk}/" for role, note in notes.items()}
         | {"compare": compare}
+        | {"notebook": f"/notebooks/{notebook.pk}/"}
     )
 
 

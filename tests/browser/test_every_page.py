@@ -87,6 +87,19 @@ def _preview_session_series(tab) -> None:
     expect(tab.get_by_role("heading", name="Preview: nothing is saved yet")).to_be_visible()
 
 
+def _preview_sweep(tab) -> None:
+    tab.get_by_label("steps").fill("1\n2\n3")
+    tab.get_by_label("label").fill("x\ny")
+    tab.get_by_role("button", name="Preview the runs").click()
+    expect(tab.get_by_role("heading", name="6 runs")).to_be_visible()
+
+
+def _sweep_with_errors(tab) -> None:
+    tab.get_by_label("steps").fill("1\nmany")
+    tab.get_by_role("button", name="Start the sweep").click()
+    expect(tab.locator("[aria-invalid=true]").first).to_be_visible()
+
+
 # Paths name the site's objects (see build_site) in braces; {note} is the role's own note.
 PAGES = [
     Page("login", "/accounts/login/", roles=(VISITOR,)),
@@ -120,6 +133,12 @@ PAGES = [
     Page("run_rerun", "{run}rerun/", roles=(ORGANIZER,)),
     Page("runs_compare", "{compare}"),
     Page("runs_compare", "/runs/compare/", label="compare with no runs"),
+    Page("sweep_new", "{notebook}sweeps/new/", roles=(ORGANIZER,)),
+    Page("sweep_new", "{notebook}sweeps/new/", roles=(ORGANIZER,), reach=_preview_sweep,
+         label="sweep preview"),
+    Page("sweep_new", "{notebook}sweeps/new/", roles=(ORGANIZER,), reach=_sweep_with_errors,
+         label="sweep form with errors"),
+    Page("sweep_detail", "{sweep}"),
     Page("reading_list", "/readings/"),
     Page("reading_detail", "{reading}"),
     Page("reading_create", "/readings/new/", roles=SIGNED_IN),
@@ -153,8 +172,8 @@ NOT_PAGES = {
     "old_journal_md", "old_journal_zip", "old_public_journal",
     "reading_export", "reading_status_set", "note_add", "term_revert", "notebook_upload",
     "notebook_file", "notebook_delete", "run_start", "run_status", "run_cancel", "run_delete",
-    "artifact_file", "runs_compare_csv", "run_pin", "run_unpin", "course_delete", "member_add",
-    "member_role", "member_remove",
+    "artifact_file", "runs_compare_csv", "run_pin", "run_unpin", "sweep_status", "sweep_cancel",
+    "course_delete", "member_add", "member_role", "member_remove",
     "invitation_create", "invitation_revoke",
     "study_grade", "study_undo", "study_card_action", "course_glossary_apkg",
     "course_glossary_csv",

@@ -4,7 +4,7 @@ import factory
 import nbformat
 
 from notebooks import services, storage
-from notebooks.models import Artifact, Notebook, Run
+from notebooks.models import Artifact, Notebook, Run, Sweep
 from tests.sessions.factories import SessionFactory
 
 # A 1x1 PNG, for a notebook that displays an image without importing matplotlib.
@@ -65,6 +65,18 @@ class RunFactory(factory.django.DjangoModelFactory):
     notebook = factory.SubFactory(NotebookFactory)
     queue = factory.LazyAttribute(lambda run: run.notebook.queue)
     status = Run.Status.SUCCEEDED
+
+
+class SweepFactory(factory.django.DjangoModelFactory):
+    """A sweep row with no runs (give them with RunFactory(sweep=…, sweep_index=…)), for pages;
+    a sweep with runs and sends is made by services.sweep_start."""
+
+    class Meta:
+        model = Sweep
+
+    notebook = factory.SubFactory(NotebookFactory)
+    kind = Sweep.Kind.GRID
+    spec = factory.LazyFunction(lambda: {"steps": [1, 2]})
 
 
 class ArtifactFactory(factory.django.DjangoModelFactory):

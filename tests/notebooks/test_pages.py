@@ -11,6 +11,7 @@ from tests.notebooks.factories import (
     ArtifactFactory,
     NotebookFactory,
     RunFactory,
+    SweepFactory,
     notebook_bytes,
     stored_files,
 )
@@ -189,8 +190,9 @@ def test_artifacts_of_a_hidden_session_are_not_found(client, roles):
 def _notebooks_with_runs(session, count: int) -> None:
     for _ in range(count):
         notebook = NotebookFactory(session=session)
-        for _ in range(2):
-            ArtifactFactory(run=RunFactory(notebook=notebook))
+        sweep = SweepFactory(notebook=notebook)
+        for index in range(2):
+            ArtifactFactory(run=RunFactory(notebook=notebook, sweep=sweep, sweep_index=index))
 
 
 @pytest.mark.parametrize("count", [1, 4])
@@ -202,10 +204,11 @@ def test_the_section_takes_the_same_queries_however_many_runs(
     client.force_login(organizer)
     # sign-in 2, the viewer's time zone 1 (then kept in the sign-in session: an update and its
     # savepoints), the session 1, the organizer check 1, the pinned result 1, notebooks 1,
-    # runs 1, artifacts 1
-    with django_assert_num_queries(12):
+    # runs 1, artifacts 1, sweeps 1
+    with django_assert_num_queries(13):
         response = client.get(_section_url(session))
     assert response.content.decode().count('class="run run-') == 2 * count
+    assert response.content.decode().count("(2 runs)") == count  # each notebook's sweep
 
 
 def test_the_admin_lists_runs_read_only(admin_client):

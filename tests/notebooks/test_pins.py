@@ -117,6 +117,6 @@ def test_the_section_with_a_pinned_run_takes_the_same_queries_however_many_runs(
     services.run_pin(run=run, pinned_by=organizer)
     client.force_login(organizer)
     # As without a pin (test_pages.py), and the pinned run's artifacts 1.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         page = client.get(reverse("session_notebooks", args=[session.course.slug, session.number]))
     assert page.content.decode().count('class="run run-') == count + 1

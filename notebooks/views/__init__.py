@@ -21,9 +21,10 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 
-from notebooks import exports, selectors, services, views_results
+from notebooks import exports, selectors, services
 from notebooks.forms import NotebookUploadForm, RunParametersForm
 from notebooks.models import Artifact, Notebook, Run
+from notebooks.views import results as views_results
 from sessions import selectors as session_selectors
 from sessions.models import Session
 from tracker.view_helpers import signed_in_required

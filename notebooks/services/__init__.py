@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from notebooks import storage
@@ -179,25 +180,31 @@ def enqueue_on_commit(run: Run, *, time_limit: int) -> None:
     transaction.on_commit(send)
 
 
-def run_cancel(*, run: Run, user: User | None) -> Run:
-    """A queued run is cancelled at once. A running one is marked for cancelling: its worker
-    stops the kernel within a second or so, stores the partial outputs and records the outcome
-    (or the reaper does, if that worker is gone). A finished run is left as it is."""
+def cancel_runs(runs: QuerySet[Run], *, user: User | None) -> int:
+    """Cancels the queued runs among `runs` at once and marks the running ones for cancelling
+    (their worker stops them); returns how many changed. Finished runs are left alone."""
     now = timezone.now()
-    queued = Run.objects.filter(pk=run.pk, status=Run.Status.QUEUED)
-    running = Run.objects.filter(
-        pk=run.pk, status=Run.Status.RUNNING, cancel_requested_at__isnull=True
-    )
-    changed = queued.update(
+    queued = runs.filter(status=Run.Status.QUEUED)
+    running = runs.filter(status=Run.Status.RUNNING, cancel_requested_at__isnull=True)
+    return queued.update(
         status=Run.Status.CANCELLED,
         reason=f"Cancelled by {user or 'someone'} before it started.",
         finished_at=now,
         cancel_requested_at=now,
         cancel_requested_by=user,
-    ) or running.update(cancel_requested_at=now, cancel_requested_by=user)
+    ) + running.update(cancel_requested_at=now, cancel_requested_by=user)
+
+
+def run_cancel(*, run: Run, user: User | None) -> Run:
+    """A queued run is cancelled at once. A running one is marked for cancelling: its worker
+    stops the kernel within a second or so, stores the partial outputs and records the outcome
+    (or the reaper does, if that worker is gone). A finished run is left as it is."""
+    changed = cancel_runs(Run.objects.filter(pk=run.pk), user=user)
     run.refresh_from_db()
     if not changed and run.is_finished:
         raise RunStateError(f"The run already finished ({run.get_status_display().lower()}).")
+    if run.is_finished and run.sweep_id:
+        sweep_run_finished(run_id=run.pk)  # its slot in the sweep goes to the next run
     return run
 
 
@@ -238,3 +245,39 @@ def run_unpin(*, run: Run) -> bool:
     """Takes the run off its session's result; True if it was pinned."""
     deleted, _ = PinnedRun.objects.filter(run=run).delete()
     return bool(deleted)
+
+
+# Sweeps, in their own module for size; here so `services.sweep_start` is the one name pages, API
+# and worker call. Last: it imports the helpers above.
+from notebooks.services.sweeps import (  # noqa: E402 (last: it imports enqueue_on_commit from here)
+    checked_parameter_sets,
+    expand_grid,
+    sweep_cancel,
+    sweep_dispatch,
+    sweep_run_finished,
+    sweep_start,
+    sweeps_top_up,
+)
+
+__all__ = [  # what other modules use; listing the sweeps' marks them as re-exported
+    "EXECUTE_RUN_TASK",
+    "RunStateError",
+    "cancel_runs",
+    "checked_parameter_sets",
+    "enqueue_on_commit",
+    "expand_grid",
+    "notebook_create",
+    "notebook_delete",
+    "notebook_file_replace",
+    "run_cancel",
+    "run_delete",
+    "run_pin",
+    "run_rerun",
+    "run_start",
+    "run_unpin",
+    "sweep_cancel",
+    "sweep_dispatch",
+    "sweep_run_finished",
+    "sweep_start",
+    "sweeps_top_up",
+]
