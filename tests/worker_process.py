@@ -61,7 +61,7 @@ def _send_tasks_to(url: str) -> None:
 
 
 NOTEBOOK_WORKER_ARGUMENTS = (
-    "worker", "-Q", "cpu,gpu", "--concurrency", "1", "--prefetch-multiplier", "1",
+    "worker", "-Q", "cpu,gpu,embeddings", "--concurrency", "1", "--prefetch-multiplier", "1",
     "--without-gossip", "--without-mingle", "--without-heartbeat",
 )  # fmt: skip
 

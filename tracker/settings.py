@@ -251,11 +251,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Search by meaning (the meaning app). Saves queue their embedding on MEANING_QUEUE: `gpu` where
-# a GPU worker runs, else the notebook workers' `cpu`. Past MEANING_EXACT_SEARCH_MAX vectors the
-# worker keeps an index file in MEANING_INDEX_DIR, rebuilt once MEANING_INDEX_REBUILD_AFTER rows
-# changed since it was built (those are searched exactly beside it meanwhile).
-MEANING_QUEUE = env.str("MEANING_QUEUE", default="cpu")
+# Search by meaning (the meaning app). Saves queue their embedding on MEANING_QUEUE: `embeddings`
+# (a worker of its own, never behind a notebook), or `gpu` where a GPU worker runs. Past
+# MEANING_EXACT_SEARCH_MAX vectors the worker keeps an index file in MEANING_INDEX_DIR, rebuilt
+# once MEANING_INDEX_REBUILD_AFTER rows changed since it was built (those are searched exactly
+# beside it meanwhile).
+MEANING_QUEUE = env.str("MEANING_QUEUE", default="embeddings")
 MEANING_EMBED_ON_SAVE = env.bool("MEANING_EMBED_ON_SAVE", default=True)
 MEANING_INDEX_DIR = Path(env.str("MEANING_INDEX_DIR", default=str(DATA_DIR / "meaning")))
 MEANING_EXACT_SEARCH_MAX = env.int("MEANING_EXACT_SEARCH_MAX", default=5000)
@@ -328,6 +329,10 @@ SPECTACULAR_SETTINGS = {
         "ReadingStatusEnum": "readings.models.ReadingStatus.Status",
         "WritingVisibilityEnum": "tracker.visibility.Visibility",
         "HighlightVisibilityEnum": "readings.api.serializers.HIGHLIGHT_VISIBILITIES",
+        "RunStatusEnum": "notebooks.models.Run.Status",
+        "SweepKindEnum": "notebooks.models.Sweep.Kind",
+        "SweepStatusEnum": "notebooks.api.sweeps.SWEEP_STATUSES",
+        "CardKindEnum": "study.models.Card.Kind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

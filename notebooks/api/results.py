@@ -45,7 +45,7 @@ class ComparisonSerializer(serializers.Serializer):
 class PinnedRunSerializer(serializers.Serializer):
     session = serializers.IntegerField(source="session_id")
     run = serializers.IntegerField(source="run_id")
-    pinned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    pinned_by = serializers.CharField(source="pinned_by.username", read_only=True, allow_null=True)
     pinned_at = serializers.DateTimeField()
 
 

@@ -27,6 +27,10 @@ class GridField(serializers.JSONField):
     pass
 
 
+# What selectors.sweep_status answers (named SweepStatusEnum in the schema).
+SWEEP_STATUSES = ["queued", "running", "cancelling", "succeeded", "cancelled", "finished"]
+
+
 class SweepCreateSerializer(serializers.Serializer):
     notebook = serializers.PrimaryKeyRelatedField(queryset=Notebook.objects.none())
     grid = GridField(required=False)
@@ -109,11 +113,7 @@ class SweepSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(
-        serializers.ChoiceField(
-            choices=["queued", "running", "cancelling", "succeeded", "cancelled", "finished"]
-        )
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=SWEEP_STATUSES))
     def get_status(self, sweep: Sweep) -> str:
         return selectors.sweep_status(sweep)
 

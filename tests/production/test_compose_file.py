@@ -9,7 +9,17 @@ from tracker.celery import NOTEBOOK_QUEUES
 pytestmark = pytest.mark.database_independent
 
 COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
-SERVICES = {"postgres", "redis", "web", "worker", "maintenance", "gpu-worker", "beat", "flower"}
+SERVICES = {
+    "postgres",
+    "redis",
+    "web",
+    "worker",
+    "maintenance",
+    "embedder",
+    "gpu-worker",
+    "beat",
+    "flower",
+}
 
 
 def _compose() -> dict:
@@ -35,7 +45,7 @@ def test_gpu_worker_and_flower_are_optional_profiles_and_the_gpu_is_reserved():
 
 def test_app_services_share_one_image_and_take_settings_from_env_file():
     services = _compose()["services"]
-    for name in ("web", "worker", "maintenance", "gpu-worker", "beat"):
+    for name in ("web", "worker", "maintenance", "embedder", "gpu-worker", "beat"):
         assert services[name]["image"] == "tracker:latest"
         assert services[name]["env_file"] == ".env"
     assert "migrate" in " ".join(services["web"]["command"])

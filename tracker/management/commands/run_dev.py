@@ -22,11 +22,12 @@ class Command(BaseCommand):
         notebook_worker = subprocess.Popen(
             [*celery, "-Q", "cpu,gpu", "--concurrency", "1", "--prefetch-multiplier", "1"]
         )
-        # The reaper of lost runs gets a light worker of its own (no pool process, no torch), so
-        # it never waits behind a long notebook; its embedded beat schedules it.
+        # The reaper of lost runs gets a light worker of its own (no pool process), so it never
+        # waits behind a long notebook; its embedded beat schedules it. Here it computes the
+        # embeddings too (docker-compose gives them a worker of their own).
         maintenance_worker = subprocess.Popen(
-            [*celery, "-Q", "maintenance", "--pool", "solo", "--hostname", "maintenance@%h",
-             "--beat"]
+            [*celery, "-Q", "maintenance,embeddings", "--pool", "solo",
+             "--hostname", "maintenance@%h", "--beat"]
         )  # fmt: skip
         server = subprocess.Popen([python, "manage.py", "runserver", options["addr"]])
         children = (server, notebook_worker, maintenance_worker)
