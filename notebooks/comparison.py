@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from notebooks import selectors
 from notebooks.ipynb.results import number_of
@@ -37,10 +37,31 @@ def parse_run_ids(values: list[str]) -> list[int]:
     return ids
 
 
-def runs_to_compare(*, user, run_ids: list[int]) -> QuerySet[Run]:
-    """The runs of `run_ids` that the user may see; the others are left out without a word,
-    as if they did not exist. One query."""
-    return selectors.runs_visible_to(user).filter(pk__in=run_ids).order_by("pk")
+def parse_sweep_id(values: list[str]) -> int | None:
+    """The sweep of `?sweep=<id>` (one at most), or None; a 400's message otherwise."""
+    if not values:
+        return None
+    if len(values) > 1 or not values[0].strip().isdigit():
+        raise ValidationError({"sweep": "Name one sweep by its number (`?sweep=<id>`)."})
+    return int(values[0])
+
+
+def runs_to_compare(*, user, run_ids: list[int], sweep_id: int | None = None) -> QuerySet[Run]:
+    """The runs of `run_ids`, and those of the sweep, that the user may see; the others are
+    left out without a word, as if they did not exist. One query. A sweep has at most
+    NOTEBOOK_SWEEP_MAX_RUNS runs, so with a few ids the table stays bounded."""
+    chosen = Q(pk__in=run_ids)
+    if sweep_id is not None:
+        chosen |= Q(sweep_id=sweep_id)
+    return selectors.runs_visible_to(user).filter(chosen).order_by("pk")
+
+
+def chosen_runs(*, user, query) -> QuerySet[Run]:
+    """The runs a comparison's query string names (`run` repeated, `sweep`), as the user sees
+    them; a ValidationError (a 400) for a malformed choice."""
+    run_ids = parse_run_ids(query.getlist("run"))
+    sweep_id = parse_sweep_id(query.getlist("sweep"))
+    return runs_to_compare(user=user, run_ids=run_ids, sweep_id=sweep_id)
 
 
 @dataclass(frozen=True)

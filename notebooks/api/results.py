@@ -61,9 +61,13 @@ class RunCompareView(APIView):
                 "run",
                 OpenApiTypes.INT,
                 many=True,
-                required=True,
                 description=f"A run's id, once per run (at most {comparison.MAX_RUNS}); runs "
-                "you may not see are left out.",
+                "you may not see are left out. Give `run`, `sweep` or both.",
+            ),
+            OpenApiParameter(
+                "sweep",
+                OpenApiTypes.INT,
+                description="A sweep's id: its runs join the comparison.",
             ),
             OpenApiParameter(
                 "sort",
@@ -78,12 +82,10 @@ class RunCompareView(APIView):
         },
     )
     def get(self, request):
-        values = request.query_params.getlist("run")
         try:
-            if not values:
+            if not {"run", "sweep"} & set(request.query_params):
                 raise DjangoValidationError({"run": "Name at least one run (`?run=<id>`)."})
-            run_ids = comparison.parse_run_ids(values)
-            runs = list(comparison.runs_to_compare(user=request.user, run_ids=run_ids))
+            runs = list(comparison.chosen_runs(user=request.user, query=request.query_params))
             if not runs:
                 raise NotFound("None of these runs is one you may see.")
             table = comparison.comparison_of(runs, sort=request.query_params.get("sort", ""))

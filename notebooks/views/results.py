@@ -17,8 +17,7 @@ from notebooks.forms import ResultPlotForm
 
 
 def _comparison(request) -> comparison.Comparison:
-    run_ids = comparison.parse_run_ids(request.GET.getlist("run"))
-    runs = comparison.runs_to_compare(user=request.user, run_ids=run_ids)
+    runs = comparison.chosen_runs(user=request.user, query=request.GET)
     return comparison.comparison_of(runs, sort=request.GET.get("sort", ""))
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from notebooks import comparison, plots
 from notebooks.models import Run
-from tests.notebooks.factories import NotebookFactory, RunFactory
+from tests.notebooks.factories import NotebookFactory, RunFactory, SweepFactory
 from tests.sessions.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +239,44 @@ def test_plot_ticks_are_round_and_cover_the_values():
     assert plots.nice_ticks(0.1, 0.9) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
     assert plots.nice_ticks(-2.0, 2.0) == [-2.0, -1.0, 0.0, 1.0, 2.0]
     assert plots.nice_ticks(3.0, 3.0) == [2.6, 2.8, 3.0, 3.2, 3.4]  # one value: a band round it
+
+
+def _sweep_of(runs):
+    sweep = SweepFactory(notebook=runs[0].notebook, spec={"coefficient": [0.0, 1.0, 2.0]})
+    for index, run in enumerate(runs):
+        Run.objects.filter(pk=run.pk).update(sweep=sweep, sweep_index=index)
+    return sweep
+
+
+def test_a_sweeps_runs_are_compared_by_naming_the_sweep(client, roles):
+    session, _organizer, member, _outsider = roles
+    runs = _sweep(session)
+    other = _sweep(session, coefficients=(9.0,))  # another notebook's run, not in the sweep
+    sweep = _sweep_of(runs)
+    client.force_login(member)
+
+    page = client.get(reverse("runs_compare") + f"?sweep={sweep.pk}&sort=-result:share")
+    assert page.status_code == 200
+    html = page.content.decode()
+    linked = [int(pk) for pk in re.findall(r'href="/runs/(\d+)/"', html)]
+    assert list(dict.fromkeys(linked)) == [run.pk for run in reversed(runs)]  # by share, desc
+    assert f"/runs/{other[0].pk}/" not in html
+    assert "<svg" in html  # a plot of share against coefficient, the sweep's varied parameter
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get(reverse("runs_compare_csv") + f"?sweep={sweep.pk}").text))
+    )
+    assert len(csv_rows) == 1 + len(runs)
+    api = client.get(reverse("api-runs-compare") + f"?sweep={sweep.pk}")
+    assert api.status_code == 200
+    assert sorted(row["run"] for row in api.json()["rows"]) == sorted(run.pk for run in runs)
+
+
+def test_naming_a_sweep_shows_nothing_of_it_to_someone_outside_its_course(client, roles):
+    session, _organizer, _member, outsider = roles
+    sweep = _sweep_of(_sweep(session, secret_label="only-members-see-this"))
+    client.force_login(outsider)
+
+    page = client.get(reverse("runs_compare") + f"?sweep={sweep.pk}").content.decode()
+    assert "only-members-see-this" not in page
+    assert client.get(reverse("api-runs-compare") + f"?sweep={sweep.pk}").status_code == 404
+    assert client.get(reverse("runs_compare") + "?sweep=x").status_code == 400
