@@ -11,7 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from notebooks import selectors, services
-from notebooks.api.views import ParametersField, ProgressSerializer, _require_organizer
+from notebooks.api.views import (
+    ParametersField,
+    ProgressSerializer,
+    ResultsField,
+    _require_organizer,
+)
 from notebooks.models import Notebook, Run, Sweep
 from tracker.api.viewsets import ResourceViewSet
 
@@ -62,6 +67,7 @@ class SweepCreateSerializer(serializers.Serializer):
 class SweepRunSerializer(serializers.ModelSerializer):
     parameters = ParametersField(read_only=True)
     progress = ProgressSerializer(source="*", read_only=True)
+    results = ResultsField(read_only=True)
 
     class Meta:
         model = Run
@@ -72,6 +78,7 @@ class SweepRunSerializer(serializers.ModelSerializer):
             "reason",
             "parameters",
             "progress",
+            "results",
             "queue",
             "worker_host",
             "queued_at",

@@ -9,6 +9,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
+from django.test import Client
 from rest_framework.test import APIClient
 
 from notebooks import services
@@ -94,6 +95,22 @@ def test_a_steering_sweep_over_five_coefficients_rises_with_the_coefficient(
         assert sent[k] >= finishes[k - 2]
     detail = _client(organizer).get(f"/api/v1/sweeps/{sweep.pk}/").json()
     assert detail["status"] == "succeeded" and detail["runs_by_status"]["succeeded"] == 5
+    # The results are stored as data (what the demo records), and the comparison and its plot
+    # are built from them.
+    shares = [run.results["positive_share"] for run in runs]
+    assert shares == pytest.approx(attribute)
+    assert [r["results"]["positive_share"] for r in detail["runs"]] == pytest.approx(shares)
+    table = _client(organizer).get(f"/api/v1/runs/compare/?sweep={sweep.pk}").json()
+    by_run = {row["run"]: row["cells"] for row in table["rows"]}
+    assert [by_run[run.pk]["result:positive_share"] for run in runs] == pytest.approx(shares)
+    web = Client()
+    web.force_login(organizer)
+    page = web.get(
+        f"/runs/compare/?sweep={sweep.pk}&x=parameter:coefficients&y=result:positive_share"
+    ).content.decode()
+    assert page.count('class="plot-point"') == 5
+    for share in shares:
+        assert f"{share:.4g}" in page  # the numbers beside the plot
 
 
 def test_a_failing_run_does_not_stop_the_others(celery_worker, course_session):
