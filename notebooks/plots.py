@@ -126,7 +126,9 @@ def scatter_svg(
             y_label,
         )
     )
-    if len(points) > 1:
+    # A line only when each x has one run: several runs at one x (a grid over another parameter
+    # too) would be joined by a zigzag that means nothing.
+    if len(points) > 1 and len({x for x, _y, _name in points}) == len(points):
         line = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y, _name in points)
         parts.append(format_html('<polyline class="plot-line" points="{}"/>', line))
     for x, y, name in points:

@@ -280,3 +280,11 @@ def test_naming_a_sweep_shows_nothing_of_it_to_someone_outside_its_course(client
     assert "only-members-see-this" not in page
     assert client.get(reverse("api-runs-compare") + f"?sweep={sweep.pk}").status_code == 404
     assert client.get(reverse("runs_compare") + "?sweep=x").status_code == 400
+
+
+def test_the_plot_joins_points_only_when_each_x_has_one_run():
+    one_each = plots.scatter_svg([(0, 1, "a"), (1, 2, "b")], x_label="x", y_label="y")
+    shared_x = plots.scatter_svg([(0, 1, "a"), (0, 2, "b"), (1, 3, "c")], x_label="x", y_label="y")
+    assert "<polyline" in one_each
+    assert "<polyline" not in shared_x
+    assert shared_x.count('class="plot-point"') == 3

@@ -58,6 +58,20 @@ def test_an_organizer_sweeps_a_notebook_and_watches_it_finish(
     expect(page.get_by_role("button", name="Cancel sweep")).to_have_count(0)
     screenshot(page, "finished")
 
+    # The results side by side, and the loss plotted against the rate.
+    page.get_by_role("link", name="Compare the results").click()
+    expect(page.locator(".compare-table tbody tr")).to_have_count(4)
+    page.get_by_label("Parameter (x)").select_option(label="rate")
+    page.get_by_label("Result (y)").select_option(label="loss")
+    page.get_by_role("button", name="Plot").click()
+    expect(page.locator("svg.result-plot .plot-point")).to_have_count(4)
+    expect(page.locator(".plot-numbers tbody tr")).to_have_count(4)
+    # loss = 1 / (1 + steps * rate): the smallest for steps 2, rate 0.2.
+    expect(page.locator(".plot-numbers")).to_contain_text("0.7143")
+    screenshot(page, "plot")
+    page.go_back()
+    page.go_back()
+
     page.locator(".sweep-runs").get_by_role("link").nth(3).click()
     expect(page.locator(".run-status").first).to_have_text("Succeeded")
     expect(page.locator(".artifacts")).to_contain_text("metrics.json")
