@@ -51,11 +51,14 @@ def runs_with_artifacts(runs: QuerySet[Run]) -> QuerySet[Run]:
 
 
 def session_notebooks(session: Session) -> QuerySet[Notebook]:
-    """The session's notebooks with their runs (newest first), the runs' artifacts and the
-    notebooks' sweeps, in a
-    fixed number of queries however many there are."""
+    """The session's notebooks with their single runs (newest first), the runs' artifacts and
+    the notebooks' sweeps with their runs counted by status, in a fixed number of queries however
+    many there are. A sweep's runs are on its own page: the section shows each sweep as one
+    line, so a 100-run sweep is not 100 entries polling the server."""
     runs = runs_with_artifacts(
-        Run.objects.select_related("started_by").order_by("-queued_at", "-id")
+        Run.objects.filter(sweep__isnull=True)
+        .select_related("started_by")
+        .order_by("-queued_at", "-id")
     )
     return (
         Notebook.objects.filter(session=session)
@@ -64,9 +67,7 @@ def session_notebooks(session: Session) -> QuerySet[Notebook]:
             Prefetch("runs", queryset=runs),
             Prefetch(
                 "sweeps",
-                queryset=Sweep.objects.annotate(runs_total=Count("runs")).order_by(
-                    "-created_at", "-id"
-                ),
+                queryset=_with_run_counts(Sweep.objects.all()).order_by("-created_at", "-id"),
             ),
         )
         .order_by("title", "id")
@@ -98,15 +99,17 @@ def is_pinned(run: Run) -> bool:
 def sweeps_visible_to(user) -> QuerySet[Sweep]:
     """Sweeps of the notebooks the user may see, each with its runs counted by status
     (`runs_total`, `runs_<status>`), so a list shows every sweep's status in one query."""
+    return _with_run_counts(
+        Sweep.objects.filter(notebook__session_id__in=_visible_session_ids(user))
+    ).select_related("notebook__session__course", "started_by", "cancel_requested_by")
+
+
+def _with_run_counts(sweeps: QuerySet[Sweep]) -> QuerySet[Sweep]:
     counts = {
         f"runs_{status}": Count("runs", filter=Q(runs__status=status))
         for status in Run.Status.values
     }
-    return (
-        Sweep.objects.filter(notebook__session_id__in=_visible_session_ids(user))
-        .select_related("notebook__session__course", "started_by", "cancel_requested_by")
-        .annotate(runs_total=Count("runs"), **counts)
-    )
+    return sweeps.annotate(runs_total=Count("runs"), **counts)
 
 
 def sweep_visible_to(user, sweep_id: int) -> Sweep:

@@ -6,6 +6,7 @@ import json
 from django import template
 
 from notebooks.views import notebook_section_context
+from notebooks.views.sweeps import sweep_summary_context
 
 register = template.Library()
 
@@ -16,6 +17,12 @@ def notebook_section(context, session) -> str:
     section = notebook_section_context(context["request"], session)
     with context.push(**section):
         return context.template.engine.get_template("notebooks/_section.html").render(context)
+
+
+@register.inclusion_tag("notebooks/_sweep_summary.html")
+def sweep_summary(sweep) -> dict:
+    """A sweep's line in the session's section (the sweep comes with its runs counted)."""
+    return sweep_summary_context(sweep)
 
 
 @register.filter

@@ -68,8 +68,21 @@ def sweep_detail(request, sweep_id):
 
 
 def sweep_status(request, sweep_id):
-    """The sweep's table, polled while any of its runs is queued or running."""
+    """The sweep's table (or with `summary=1` its line in the session's section), polled while
+    any of its runs is queued or running."""
+    if request.GET.get("summary"):
+        sweep = selectors.sweep_visible_to(request.user, sweep_id)
+        return render(request, "notebooks/_sweep_summary.html", sweep_summary_context(sweep))
     return render(request, "notebooks/_sweep_runs.html", _sweep_context(request, sweep_id))
+
+
+def sweep_summary_context(sweep) -> dict:
+    """A sweep with its runs counted by status (from selectors), as its one-line summary."""
+    return {
+        "sweep": sweep,
+        "status": selectors.sweep_status(sweep),
+        "active": selectors.sweep_is_active(sweep),
+    }
 
 
 @login_required

@@ -188,11 +188,16 @@ def test_artifacts_of_a_hidden_session_are_not_found(client, roles):
 
 
 def _notebooks_with_runs(session, count: int) -> None:
+    """Each notebook with two runs of its own and a sweep of three runs."""
     for _ in range(count):
         notebook = NotebookFactory(session=session)
+        for _ in range(2):
+            ArtifactFactory(run=RunFactory(notebook=notebook))
         sweep = SweepFactory(notebook=notebook)
-        for index in range(2):
-            ArtifactFactory(run=RunFactory(notebook=notebook, sweep=sweep, sweep_index=index))
+        for index, status in enumerate((Run.Status.SUCCEEDED, Run.Status.RUNNING, "queued")):
+            ArtifactFactory(
+                run=RunFactory(notebook=notebook, sweep=sweep, sweep_index=index, status=status)
+            )
 
 
 @pytest.mark.parametrize("count", [1, 4])
@@ -207,8 +212,11 @@ def test_the_section_takes_the_same_queries_however_many_runs(
     # runs 1, artifacts 1, sweeps 1
     with django_assert_num_queries(13):
         response = client.get(_section_url(session))
-    assert response.content.decode().count('class="run run-') == 2 * count
-    assert response.content.decode().count("(2 runs)") == count  # each notebook's sweep
+    page = response.content.decode()
+    # The sweep's runs are on its page; here it is one line, polled as one while it runs.
+    assert page.count('class="run run-') == 2 * count
+    assert page.count("(3 runs: 1 succeeded, 1 running, 1 waiting)") == count
+    assert page.count('?summary=1"') == count
 
 
 def test_the_admin_lists_runs_read_only(admin_client):

@@ -110,6 +110,28 @@ def test_the_sweep_table_polls_while_a_run_is_active_and_stops_when_all_ended(cl
     assert "data-poll-url" not in finished and "Finished" in finished
 
 
+def test_the_sweeps_line_on_the_session_page_polls_until_every_run_ended(client, roles):
+    session, _organizer, member, _outsider = roles
+    notebook = NotebookFactory(session=session)
+    sweep = SweepFactory(notebook=notebook)
+    runs = [
+        RunFactory(notebook=notebook, sweep=sweep, sweep_index=i, status="queued") for i in range(2)
+    ]
+    Run.objects.filter(pk=runs[0].pk).update(status="succeeded")
+    client.force_login(member)
+    summary_url = reverse("sweep_status", args=[sweep.pk]) + "?summary=1"
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert f'data-poll-url="{summary_url}"' in page
+    assert f"/runs/{runs[1].pk}/" not in page  # the sweep's runs are on its own page
+
+    line = client.get(summary_url).content.decode()
+    assert line.startswith('<li class="sweep-summary') and "1 succeeded, 1 waiting" in line
+    Run.objects.filter(pk=runs[1].pk).update(status="succeeded")
+    line = client.get(summary_url).content.decode()
+    assert "data-poll-url" not in line and "succeeded" in line
+    assert f"?sweep={sweep.pk}" in line  # compare its results
+
+
 def test_an_organizer_cancels_a_sweep_from_its_page(client, roles):
     session, organizer, _member, _outsider = roles
     notebook = NotebookFactory(session=session)
@@ -142,6 +164,8 @@ def test_outsiders_do_not_see_a_members_only_sweep(client, roles):
     client.force_login(outsider)
     assert client.get(sweep.get_absolute_url()).status_code == 404
     assert client.get(reverse("sweep_status", args=[sweep.pk])).status_code == 404
+    summary = reverse("sweep_status", args=[sweep.pk]) + "?summary=1"
+    assert client.get(summary).status_code == 404
 
 
 def test_the_admin_lists_sweeps_read_only(admin_client):

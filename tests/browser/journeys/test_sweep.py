@@ -78,5 +78,5 @@ def test_an_organizer_sweeps_a_notebook_and_watches_it_finish(
     page.get_by_role("link", name=re.compile(r"^sweep \d+$")).click()
     expect(page.locator(".sweep-status")).to_have_text("Succeeded")
     page.goto(session.get_absolute_url())
-    expect(notebook.locator(".notebook-sweeps")).to_contain_text("(4 runs)")
+    expect(notebook.locator(".notebook-sweeps")).to_contain_text("(4 runs: 4 succeeded)")
     screenshot(page, "session-page")
