@@ -13,12 +13,15 @@ import os
 from celery import Celery
 from kombu import Exchange, Queue
 
+from tracker import broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
 NOTEBOOK_QUEUES = ("cpu", "gpu")
 MAINTENANCE_QUEUE = "maintenance"
 EMBEDDINGS_QUEUE = "embeddings"
 
+broker.register()
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [
