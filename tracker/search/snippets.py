@@ -50,14 +50,18 @@ def strip_markers(text: str) -> str:
 
 
 def mark_matches(text: str, needles: list[str]) -> SafeString:
-    """A snippet cut around the first match of any needle (case-insensitive substrings), for
-    the backend without ts_headline."""
+    """A snippet cut around the first match of any needle (case-insensitive, at the start of a
+    word), for the backend without ts_headline. Inside a word a short needle is noise: "to"
+    would light up "vector", "into" and "stories"."""
     text = " ".join(strip_markers(text).split())
     if not text:
         return mark_safe("")
     needles = [needle for needle in needles if needle]
     pattern = (
-        re.compile("|".join(re.escape(needle) for needle in needles), re.IGNORECASE)
+        re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(needle) for needle in needles) + ")",
+            re.IGNORECASE,
+        )
         if needles
         else None
     )
