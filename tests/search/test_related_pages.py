@@ -25,13 +25,16 @@ def test_a_reading_page_lists_related_readings_and_the_notes_the_viewer_may_see(
     related = ReadingFactory(
         title="Polysemantic neurons", summary="One neuron responds to many unrelated features."
     )
-    mine = NoteFactory(author=member, reading=reading, body="Features overlap in few neurons.")
+    mine = NoteFactory(
+        author=member, reading=reading, body="**Features** overlap in few [[neurons]]."
+    )
     theirs = NoteFactory(reading=reading, body="Features overlap in neurons, privately.")
     services.backfill()
     client.force_login(member)
     page = client.get(reading.get_absolute_url()).content.decode()
     assert "Related readings" in page and related.get_absolute_url() in page
     assert f"#note-{mine.pk}" in page
+    assert "Features overlap in few neurons." in page  # its words, without the markdown
     assert f"#note-{theirs.pk}" not in page
 
 

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from meaning import selectors as meaning_selectors
 from meaning.kinds import KINDS_BY_NAME
 from readings.models import TermName
+from tracker.search.snippets import plain_text
 from tracker.search.sources import SOURCES_BY_TYPE
 
 # How the API and the pages name each kind in an address.
@@ -63,7 +64,8 @@ def describe(matches) -> list[RelatedItem]:
             # Sessions, readings and terms show their first field as their title already.
             shown = text_fields[1:] if kind in TITLED_KINDS else text_fields
             body = " ".join(str(row[field]) for field in shown if row[field])
-            snippet = Truncator(" ".join(body.split())).chars(SNIPPET_CHARACTERS)
+            # The words without their markdown: `**Problem:**` and `[[Term]]` read as text.
+            snippet = Truncator(" ".join(plain_text(body).split())).chars(SNIPPET_CHARACTERS)
             lines[(kind, row["pk"])] = (title, url, snippet)
     return [
         RelatedItem(match.kind, match.id, *lines[(match.kind, match.id)], match.score)
