@@ -27,6 +27,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench_support import notebook_bytes  # noqa: E402 (bench/ is the script's own folder)
+
 NOTEBOOK_CELLS = [
     "import math\ntotal = sum(math.sqrt(i) for i in range(steps * 1000))\n"
     "print(label, device, total)",
@@ -36,21 +38,6 @@ NOTEBOOK_CELLS = [
     "QVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==')))",
     "for i in range(3):\n    print('line', i)",
 ]
-
-
-def notebook_bytes() -> bytes:
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    parameters = nbformat.v4.new_code_cell("steps = 10\nlabel = 'bench'")
-    parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [parameters] + [nbformat.v4.new_code_cell(c) for c in NOTEBOOK_CELLS]
-    return nbformat.writes(notebook).encode()
 
 
 def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
@@ -142,7 +129,7 @@ def main() -> None:
         session = session_services.session_create(
             course=course, title="Bench", starts_at=now, ends_at=now + timezone.timedelta(hours=1)
         )
-        content = notebook_bytes()
+        content = notebook_bytes("steps = 10\nlabel = 'bench'", NOTEBOOK_CELLS)
         notebook = services.notebook_create(
             session=session, created_by=user, title="Bench", file=content, file_name="bench.ipynb"
         )

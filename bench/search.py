@@ -24,9 +24,8 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
+from bench_support import drop_database, percentile, recreate_database, setup_django
 from search_data import (
     BIG_TABLES,
     COURSES,
@@ -39,7 +38,6 @@ from search_data import (
     vacuum_analyze,
 )
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tracker_search_bench"
 
 
@@ -62,42 +60,6 @@ def parse_args():
     )
     parser.add_argument("--port", type=int, default=5499, help="the private cluster's port")
     return parser.parse_args()
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    if not name.endswith("_bench"):
-        sys.exit(f"Refusing to drop and recreate {name!r}: the bench database must end in _bench.")
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("TRACKER_ENV", "development")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered)) - 1))]
 
 
 def time_search(user, query: str, runs: int, backend=None) -> tuple[list[float], object]:

@@ -31,6 +31,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench_support import notebook_bytes  # noqa: E402 (bench/ is the script's own folder)
 from notebook_overhead import start_worker  # noqa: E402 (bench/ is the script's own folder)
 
 RUNS = 20
@@ -39,21 +40,6 @@ NOTEBOOK_CELLS = [
     "import time\ntime.sleep(0.5)",
     "import json\njson.dump({'score': steps * 0.5, 'label': label}, open('metrics.json', 'w'))",
 ]
-
-
-def notebook_bytes() -> bytes:
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    parameters = nbformat.v4.new_code_cell("steps = 1\nlabel = 'bench'")
-    parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [parameters] + [nbformat.v4.new_code_cell(c) for c in NOTEBOOK_CELLS]
-    return nbformat.writes(notebook).encode()
 
 
 def wait_until_finished(runs, *, timeout: float = 600) -> None:
@@ -143,7 +129,7 @@ def main() -> None:
         session = session_services.session_create(
             course=course, title="Bench", starts_at=now, ends_at=now + timezone.timedelta(hours=1)
         )
-        content = notebook_bytes()
+        content = notebook_bytes("steps = 1\nlabel = 'bench'", NOTEBOOK_CELLS)
         notebook = services.notebook_create(
             session=session, created_by=user, title="Bench", file=content, file_name="bench.ipynb"
         )

@@ -307,18 +307,22 @@ def current_revision_of(term) -> int:
     return revision or 0
 
 
+def _due_now(now: datetime) -> Q:
+    """Learned cards due by `now`, neither suspended nor buried past it."""
+    return (
+        Q(suspended=False, due__lte=now)
+        & ~Q(state=State.NEW)
+        & (Q(buried_until__isnull=True) | Q(buried_until__lte=now))
+    )
+
+
 def study_counts(
     *, member, now: datetime, course=None, new: list[StudyItem] | None = None
 ) -> dict[str, int]:
     """Due now (learned cards), new today (within the allowance; `new` when the caller has
     them already) and learned (ever graded)."""
     counts = _studied(member, course).aggregate(
-        due=Count(
-            "id",
-            filter=Q(suspended=False, due__lte=now)
-            & ~Q(state=State.NEW)
-            & (Q(buried_until__isnull=True) | Q(buried_until__lte=now)),
-        ),
+        due=Count("id", filter=_due_now(now)),
         learned=Count("id", filter=~Q(state=State.NEW)),
     )
     if new is None:
@@ -334,12 +338,7 @@ def study_counts_by_course(*, member, now: datetime) -> list[dict]:
         for row in cards_visible_to(member)
         .values("course_id")
         .annotate(
-            due=Count(
-                "id",
-                filter=Q(suspended=False, due__lte=now)
-                & ~Q(state=State.NEW)
-                & (Q(buried_until__isnull=True) | Q(buried_until__lte=now)),
-            ),
+            due=Count("id", filter=_due_now(now)),
             learned=Count("id", filter=~Q(state=State.NEW)),
         )
     }

@@ -10,31 +10,18 @@ import nbformat
 import pytest
 import redis
 from django.core.files.storage import default_storage
-from rest_framework.test import APIClient
 
 from notebooks import worker as run_worker
 from notebooks.models import Run
+from tests.api.helpers import api_client
 from tests.notebooks.factories import SHOW_PIXEL, NotebookFactory, notebook_bytes
-from tests.sessions.factories import SessionFactory
 from tests.worker_process import LOST_AFTER_SECONDS, REDIS_URL, wait_for, wait_until_finished
 
 pytestmark = pytest.mark.worker
 
 
-@pytest.fixture
-def course_session(course_with_roles):
-    course, organizer, member, _outsider = course_with_roles
-    return SessionFactory(course=course), organizer, member
-
-
-def _client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def _start(user, notebook, parameters=None) -> Run:
-    response = _client(user).post(
+    response = api_client(user).post(
         f"/api/v1/notebooks/{notebook.pk}/runs/", {"parameters": parameters or {}}, format="json"
     )
     assert response.status_code == 201, response.content
@@ -96,7 +83,7 @@ def test_a_run_that_succeeds_stores_all_its_artifacts(celery_worker, course_sess
     assert files["cell-05-output-1.png"].startswith(b"\x89PNG")
 
     client.force_login(member)  # members see the outputs; the HTML only inside a sandbox
-    body = _client(member).get(f"/api/v1/runs/{run.pk}/").json()
+    body = api_client(member).get(f"/api/v1/runs/{run.pk}/").json()
     html_url = next(a["url"] for a in body["artifacts"] if a["kind"] == "html")
     response = client.get(html_url)
     assert response.status_code == 200
@@ -161,7 +148,7 @@ def test_a_cancelled_run_stops_and_keeps_its_partial_outputs(
     )
     run = _start(organizer, notebook, {"marker": str(marker)})
     wait_for(marker.exists, timeout=60, what="the run's long cell", worker=celery_worker)
-    response = _client(organizer).post(f"/api/v1/runs/{run.pk}/cancel/")
+    response = api_client(organizer).post(f"/api/v1/runs/{run.pk}/cancel/")
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["cancel_requested"]) == ("running", True)
 
@@ -220,8 +207,8 @@ def test_a_run_whose_worker_is_killed_is_rerun_once_and_never_stays_running(
 def test_refused_starts_queue_nothing(celery_worker, course_session):
     session, organizer, member = course_session
     notebook = NotebookFactory(session=session)
-    by_member = _client(member).post(f"/api/v1/notebooks/{notebook.pk}/runs/")
-    bad = _client(organizer).post(
+    by_member = api_client(member).post(f"/api/v1/notebooks/{notebook.pk}/runs/")
+    bad = api_client(organizer).post(
         f"/api/v1/notebooks/{notebook.pk}/runs/", {"parameters": {"steps": "x"}}, format="json"
     )
     assert (by_member.status_code, bad.status_code) == (403, 400)

@@ -10,12 +10,11 @@ import redis
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.test import Client
-from rest_framework.test import APIClient
 
 from notebooks import services
 from notebooks.models import Run, Sweep
+from tests.api.helpers import api_client
 from tests.notebooks.factories import NotebookFactory, notebook_bytes
-from tests.sessions.factories import SessionFactory
 from tests.worker_process import NOTEBOOK_WORKER_ARGUMENTS, REDIS_URL, wait_for
 
 pytestmark = pytest.mark.worker
@@ -30,20 +29,8 @@ STEERING_DEFAULTS = {
 }
 
 
-@pytest.fixture
-def course_session(course_with_roles):
-    course, organizer, member, _outsider = course_with_roles
-    return SessionFactory(course=course), organizer, member
-
-
-def _client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def _start(user, body) -> Sweep:
-    response = _client(user).post("/api/v1/sweeps/", body, format="json")
+    response = api_client(user).post("/api/v1/sweeps/", body, format="json")
     assert response.status_code == 201, response.content
     return Sweep.objects.get(pk=response.json()["id"])
 
@@ -93,14 +80,14 @@ def test_a_steering_sweep_over_five_coefficients_rises_with_the_coefficient(
     sent = sorted(run.dispatched_at for run in runs)
     for k in range(2, 5):
         assert sent[k] >= finishes[k - 2]
-    detail = _client(organizer).get(f"/api/v1/sweeps/{sweep.pk}/").json()
+    detail = api_client(organizer).get(f"/api/v1/sweeps/{sweep.pk}/").json()
     assert detail["status"] == "succeeded" and detail["runs_by_status"]["succeeded"] == 5
     # The results are stored as data (what the demo records), and the comparison and its plot
     # are built from them.
     shares = [run.results["positive_share"] for run in runs]
     assert shares == pytest.approx(attribute)
     assert [r["results"]["positive_share"] for r in detail["runs"]] == pytest.approx(shares)
-    table = _client(organizer).get(f"/api/v1/runs/compare/?sweep={sweep.pk}").json()
+    table = api_client(organizer).get(f"/api/v1/runs/compare/?sweep={sweep.pk}").json()
     by_run = {row["run"]: row["cells"] for row in table["rows"]}
     assert [by_run[run.pk]["result:positive_share"] for run in runs] == pytest.approx(shares)
     web = Client()
@@ -147,7 +134,7 @@ def test_cancelling_a_sweep_stops_its_running_run_and_cancels_the_waiting_ones(
         what="a run of the sweep to be running",
         worker=celery_worker,
     )
-    response = _client(organizer).post(f"/api/v1/sweeps/{sweep.pk}/cancel/")
+    response = api_client(organizer).post(f"/api/v1/sweeps/{sweep.pk}/cancel/")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "cancelling"
     began = time.monotonic()
@@ -162,10 +149,10 @@ def test_cancelling_a_sweep_stops_its_running_run_and_cancels_the_waiting_ones(
 def test_a_bad_sweep_queues_nothing(celery_worker, course_session):
     session, organizer, member = course_session
     notebook = NotebookFactory(session=session)
-    by_member = _client(member).post(
+    by_member = api_client(member).post(
         "/api/v1/sweeps/", {"notebook": notebook.pk, "grid": {"steps": [1]}}, format="json"
     )
-    bad = _client(organizer).post(
+    bad = api_client(organizer).post(
         "/api/v1/sweeps/",
         {"notebook": notebook.pk, "sets": [{"steps": 1}, {"steps": "x"}]},
         format="json",
