@@ -59,6 +59,31 @@ def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
     return worker
 
 
+def bench_notebook(data: Path, content: bytes):
+    """A user organizing a course with one session holding the notebook `content`; the same file
+    in `data` for papermill, and a folder for papermill's output. After django.setup()."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from notebooks import services
+    from sessions import services as session_services
+
+    user = User.objects.create_user("bench")
+    course = session_services.course_create(slug="bench", title="Bench", organizer=user)
+    now = timezone.now()
+    session = session_services.session_create(
+        course=course, title="Bench", starts_at=now, ends_at=now + timezone.timedelta(hours=1)
+    )
+    notebook = services.notebook_create(
+        session=session, created_by=user, title="Bench", file=content, file_name="bench.ipynb"
+    )
+    source = data / "bench.ipynb"
+    source.write_bytes(content)
+    baseline_folder = data / "baseline"
+    baseline_folder.mkdir()
+    return user, notebook, source, baseline_folder
+
+
 def time_tracker_run(notebook, user) -> float:
     from notebooks import services
     from notebooks.models import Run
@@ -114,29 +139,13 @@ def main() -> None:
 
         django.setup()
         from django.conf import settings
-        from django.contrib.auth.models import User
         from django.core.management import call_command
-        from django.utils import timezone
-
-        from notebooks import services
-        from sessions import services as session_services
 
         logging.getLogger("papermill").setLevel(logging.ERROR)  # not its per-run chatter
         call_command("migrate", verbosity=0)
-        user = User.objects.create_user("bench")
-        course = session_services.course_create(slug="bench", title="Bench", organizer=user)
-        now = timezone.now()
-        session = session_services.session_create(
-            course=course, title="Bench", starts_at=now, ends_at=now + timezone.timedelta(hours=1)
+        user, notebook, source, baseline_folder = bench_notebook(
+            data, notebook_bytes("steps = 10\nlabel = 'bench'", NOTEBOOK_CELLS)
         )
-        content = notebook_bytes("steps = 10\nlabel = 'bench'", NOTEBOOK_CELLS)
-        notebook = services.notebook_create(
-            session=session, created_by=user, title="Bench", file=content, file_name="bench.ipynb"
-        )
-        source = data / "bench.ipynb"
-        source.write_bytes(content)
-        baseline_folder = data / "baseline"
-        baseline_folder.mkdir()
 
         worker = start_worker(dict(os.environ), data / "worker.log")
         try:

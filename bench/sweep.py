@@ -32,7 +32,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench_support import notebook_bytes  # noqa: E402 (bench/ is the script's own folder)
-from notebook_overhead import start_worker  # noqa: E402 (bench/ is the script's own folder)
+from notebook_overhead import bench_notebook, start_worker  # noqa: E402 (bench/ is the script's own folder)
 from notebook_overhead import time_papermill as papermill_once  # noqa: E402 (as above)
 
 RUNS = 20
@@ -99,12 +99,7 @@ def main() -> None:
 
         django.setup()
         from django.conf import settings
-        from django.contrib.auth.models import User
         from django.core.management import call_command
-        from django.utils import timezone
-
-        from notebooks import services
-        from sessions import services as session_services
 
         logging.getLogger("papermill").setLevel(logging.ERROR)  # not its per-run chatter
         call_command("migrate", verbosity=0)
@@ -112,20 +107,9 @@ def main() -> None:
             import redis
 
             redis.Redis.from_url(arguments.broker).flushdb()  # no task of an earlier run
-        user = User.objects.create_user("bench")
-        course = session_services.course_create(slug="bench", title="Bench", organizer=user)
-        now = timezone.now()
-        session = session_services.session_create(
-            course=course, title="Bench", starts_at=now, ends_at=now + timezone.timedelta(hours=1)
+        user, notebook, source, baseline_folder = bench_notebook(
+            data, notebook_bytes("steps = 1\nlabel = 'bench'", NOTEBOOK_CELLS)
         )
-        content = notebook_bytes("steps = 1\nlabel = 'bench'", NOTEBOOK_CELLS)
-        notebook = services.notebook_create(
-            session=session, created_by=user, title="Bench", file=content, file_name="bench.ipynb"
-        )
-        source = data / "bench.ipynb"
-        source.write_bytes(content)
-        baseline_folder = data / "baseline"
-        baseline_folder.mkdir()
         grid = {"steps": list(range(1, RUNS + 1))}
 
         workers = [start_worker(dict(os.environ), data / f"worker-{n}.log") for n in range(WORKERS)]
